@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers point one way: C shims -> VisTensor -> VisImage / VisWeights -> (models, pipeline, …) -> vispipe.
+// Numeric targets are optimised even in debug builds: unoptimised Swift loops are 20-50x slower,
+// which would make the test suite crawl on two cores.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "vispipe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vispipe", targets: ["vispipe"]),
+        .library(name: "VisTensor", targets: ["VisTensor"]),
+        .library(name: "VisImage", targets: ["VisImage"]),
+        .library(name: "VisWeights", targets: ["VisWeights"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries (system) and the small C shim that keeps setjmp/longjmp in C.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+        .target(name: "CVisCodecs", dependencies: ["CPNG", "CJPEG"],
+                cSettings: [.unsafeFlags(["-O2"])]),
+
+        // MARK: Swift layers.
+        .target(name: "VisTensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "VisImage", dependencies: ["CVisCodecs", "VisTensor"], swiftSettings: optimisedInDebug),
+        .target(name: "VisWeights", dependencies: ["VisTensor"], swiftSettings: optimisedInDebug),
+        .executableTarget(name: "vispipe", dependencies: [
+            "VisTensor", "VisImage", "VisWeights",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Release-mode micro-benchmarks of the tensor layer (`make bench`).
+        .executableTarget(name: "vispipe-bench", dependencies: ["VisTensor", "CBLAS"],
+                          path: "Sources/vispipe-bench"),
+
+        // MARK: Tests (fixtures live in the top-level Fixtures/ folder).
+        .testTarget(name: "VisTensorTests", dependencies: ["VisTensor", "VisWeights"]),
+        .testTarget(name: "VisImageTests", dependencies: ["VisImage", "VisWeights"]),
+        .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
+        .testTarget(name: "VispipeCLITests", dependencies: ["vispipe"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

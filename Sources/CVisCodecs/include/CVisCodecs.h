@@ -1,0 +1,1 @@
+int vis_codecs_placeholder(void);

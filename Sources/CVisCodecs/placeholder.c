@@ -1,0 +1,2 @@
+#include "CVisCodecs.h"
+int vis_codecs_placeholder(void) { return 0; }

@@ -1,0 +1,2 @@
+// Image I/O: decoding, encoding, resizing and drawing.
+import VisTensor
