@@ -1,2 +1,0 @@
-// Image I/O: decoding, encoding, resizing and drawing.
-import VisTensor
