@@ -89,8 +89,9 @@ public final class Checkpoint: Sendable {
         self.fileForTensor = fileForTensor
     }
 
-    /// Standard file names, in the order `open(directory:)` looks for them.
+    /// The standard name of an unsharded checkpoint, which `open(directory:)` looks for first.
     public static let singleFileName = "model.safetensors"
+    /// The standard name of a sharded checkpoint's index, which `open(directory:)` looks for second.
     public static let indexFileName = "model.safetensors.index.json"
 
     /// Opens the checkpoint in a model directory: `model.safetensors` if present, else

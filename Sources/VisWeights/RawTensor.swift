@@ -4,7 +4,9 @@ import VisTensor
 /// writes and what `SafetensorsFile.rawTensor(_:)` copies out. The initialisers check that the
 /// byte count matches the shape, so a `RawTensor` is always writable.
 public struct RawTensor: Sendable, Equatable {
+    /// The element type the bytes encode.
     public let dtype: SafetensorsDType
+    /// Row-major dimensions; `[]` for a scalar.
     public let shape: [Int]
     /// `shape.reduce(1, *) * dtype.byteSize` bytes, little-endian, row-major.
     public let bytes: [UInt8]

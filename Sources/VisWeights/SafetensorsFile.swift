@@ -3,8 +3,11 @@ import VisTensor
 
 /// One tensor's entry in a safetensors header, validated against the file.
 public struct SafetensorsEntry: Sendable, Equatable {
+    /// The tensor's name (its key in the header).
     public let name: String
+    /// The stored element type.
     public let dtype: SafetensorsDType
+    /// Row-major dimensions; `[]` for a scalar.
     public let shape: [Int]
     /// Byte range inside the data section (after the 8-byte length and the header).
     public let dataRange: Range<Int>

@@ -4,7 +4,9 @@ public struct WeightVerificationError: Error, Equatable, CustomStringConvertible
     /// A parameter whose stored shape differs from the one the model declared.
     public struct ShapeMismatch: Equatable, Sendable {
         public let name: String
+        /// The shape the model declared.
         public let expected: [Int]
+        /// The shape stored in the checkpoint.
         public let found: [Int]
     }
 
@@ -20,11 +22,14 @@ public struct WeightVerificationError: Error, Equatable, CustomStringConvertible
     public var missing: [String]
     /// Checkpoint entries (after renaming) that no parameter took.
     public var unexpected: [String]
+    /// Parameters stored with another shape than declared.
     public var shapeMismatches: [ShapeMismatch]
+    /// Parameters stored with another element kind than requested.
     public var kindMismatches: [KindMismatch]
     /// Parameters the model asked for more than once (a model bug: each is set exactly once).
     public var takenMoreThanOnce: [String]
 
+    /// A report with the given problems (each list is sorted by name).
     public init(missing: [String] = [], unexpected: [String] = [], shapeMismatches: [ShapeMismatch] = [],
                 kindMismatches: [KindMismatch] = [], takenMoreThanOnce: [String] = []) {
         self.missing = missing.sorted()
