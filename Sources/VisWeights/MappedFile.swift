@@ -11,7 +11,7 @@ final class MappedFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer?
 
     init(path: String) throws(WeightsError) {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()

@@ -3,31 +3,55 @@ import VisTensor
 
 /// One tensor's entry in a safetensors header, validated against the file.
 public struct SafetensorsEntry: Sendable, Equatable {
+    /// The tensor's name (its key in the header).
     public let name: String
+    /// The stored element type.
     public let dtype: SafetensorsDType
+    /// Row-major dimensions; `[]` for a scalar.
     public let shape: [Int]
     /// Byte range inside the data section (after the 8-byte length and the header).
     public let dataRange: Range<Int>
+
+    /// Number of elements (1 for a scalar, 0 when a dimension is 0).
+    public var elementCount: Int { shape.reduce(1, *) }
 }
 
 /// A memory-mapped safetensors file (https://github.com/huggingface/safetensors format).
 ///
-/// Everything in the header is validated when the file is opened — length, JSON, dtypes, shapes,
-/// offsets inside the data section, no overlaps and no holes — so later reads cannot go out of
-/// bounds. A malformed file is a `WeightsError.malformed`, never a crash.
+/// Everything in the header is validated when the file is opened — length, JSON syntax, duplicate
+/// keys, dtypes, shapes, offsets inside the data section, no overlaps and no holes — so later reads
+/// cannot go out of bounds. A malformed file is a `WeightsError.malformed` naming the file and the
+/// tensor, never a crash.
+///
+/// Where the format's specification and the reference reader (safetensors 0.8.0) differ, this
+/// reader follows the specification: a header must begin with `{` and may not repeat a key (the
+/// reference keeps the last of two entries with the same name). Otherwise it accepts exactly what
+/// the reference accepts: trailing whitespace after the JSON, `"__metadata__": null`, unknown
+/// fields inside a tensor entry, empty tensors and scalars.
 public final class SafetensorsFile: @unchecked Sendable {
     /// Headers larger than this are refused before being read (the reference library uses 100 MB).
     public static let maximumHeaderLength = 100_000_000
 
+    /// The path the file was opened from.
     public let path: String
+    /// Every tensor in the file, by name.
     public let entries: [String: SafetensorsEntry]
+    /// The free-form string map stored under `__metadata__` (empty when absent).
     public let metadata: [String: String]
     private let mapped: MappedFile
     private let dataStart: Int
 
-    /// Tensor names in file order (ascending data offset).
-    public var names: [String] { entries.values.sorted { $0.dataRange.lowerBound < $1.dataRange.lowerBound }.map(\.name) }
+    /// Tensor names in file order (ascending data offset; empty tensors sharing an offset by name).
+    public var names: [String] {
+        entries.values.sorted { ($0.dataRange.lowerBound, $0.dataRange.upperBound, $0.name) < ($1.dataRange.lowerBound, $1.dataRange.upperBound, $1.name) }.map(\.name)
+    }
 
+    /// Opens and validates the file at `url`.
+    public convenience init(url: URL) throws(WeightsError) {
+        try self.init(path: url.path)
+    }
+
+    /// Opens and validates the file at `path`.
     public init(path: String) throws(WeightsError) {
         self.path = path
         mapped = try MappedFile(path: path)
@@ -37,6 +61,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard bytes.count >= 8 else { throw malformed("file is \(bytes.count) bytes, shorter than the 8-byte header length") }
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        // Compare as UInt64 before converting: a length near 2^64 must not wrap or trap.
         guard headerLength <= UInt64(Self.maximumHeaderLength) else {
             throw malformed("header length \(headerLength) exceeds the \(Self.maximumHeaderLength)-byte limit")
         }
@@ -44,115 +69,157 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw malformed("header length \(headerLength) runs past the end of the \(bytes.count)-byte file")
         }
         dataStart = 8 + Int(headerLength)
-        let headerBytes = Data(bytes[8..<dataStart])
+        let headerBytes = [UInt8](bytes[8..<dataStart])
         guard headerBytes.first == UInt8(ascii: "{") else { throw malformed("header does not start with '{'") }
 
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: headerBytes) } catch {
-            throw malformed("header is not valid JSON (\(error.localizedDescription))")
+        let header: JSONValue
+        do { header = try StrictJSONParser.parse(headerBytes) } catch {
+            throw malformed("header is not valid JSON: \(error)")
         }
-        guard let header = json as? [String: Any] else { throw malformed("header is not a JSON object") }
+        guard case .object(let members) = header else { throw malformed("header is not a JSON object") }
 
         var metadata: [String: String] = [:]
-        if let raw = header["__metadata__"] {
-            guard let map = raw as? [String: Any] else { throw malformed("__metadata__ is not an object") }
-            for (key, value) in map {
-                guard let string = value as? String else { throw malformed("__metadata__.\(key) is not a string") }
-                metadata[key] = string
+        let dataLength = bytes.count - dataStart
+        var entries: [String: SafetensorsEntry] = [:]
+        for (name, value) in members {
+            if name == "__metadata__" {
+                metadata = try Self.metadata(from: value, file: path)
+            } else {
+                entries[name] = try Self.entry(name: name, value: value, dataLength: dataLength, file: path)
             }
         }
         self.metadata = metadata
 
-        let dataLength = bytes.count - dataStart
-        var entries: [String: SafetensorsEntry] = [:]
-        for (name, raw) in header where name != "__metadata__" {
-            guard let fields = raw as? [String: Any] else { throw malformed("entry '\(name)' is not an object") }
-            guard let dtypeName = fields["dtype"] as? String else { throw malformed("entry '\(name)' has no dtype string") }
-            guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-                throw malformed("entry '\(name)' has unsupported dtype \(dtypeName) (supported: F32, F16, BF16, I64, U8)")
-            }
-            guard let shape = Self.integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
-                throw malformed("entry '\(name)' has no valid shape (a list of non-negative integers)")
-            }
-            guard let offsets = Self.integers(fields["data_offsets"]), offsets.count == 2,
-                  offsets[0] >= 0, offsets[0] <= offsets[1] else {
-                throw malformed("entry '\(name)' has no valid data_offsets [begin, end]")
-            }
-            guard offsets[1] <= dataLength else {
-                throw malformed("entry '\(name)' data_offsets \(offsets) run past the \(dataLength)-byte data section")
-            }
-            let (elements, overflow) = shape.reduce((1, false)) { acc, d in
-                let (m, o) = acc.0.multipliedReportingOverflow(by: d)
-                return (m, acc.1 || o)
-            }
-            guard !overflow, elements.multipliedReportingOverflow(by: dtype.byteSize).overflow == false,
-                  elements * dtype.byteSize == offsets[1] - offsets[0] else {
-                throw malformed("entry '\(name)' spans \(offsets[1] - offsets[0]) bytes, but \(dtype.rawValue) \(shape) needs \(overflow ? "an overflowing number of" : String(elements * dtype.byteSize))")
-            }
-            entries[name] = SafetensorsEntry(name: name, dtype: dtype, shape: shape, dataRange: offsets[0]..<offsets[1])
-        }
-
-        // Tensors must tile the data section exactly: no overlap, no hole, nothing after the last one.
+        // Tensors must tile the data section exactly: no overlap, no hole, nothing after the last
+        // one (holes would let a file carry bytes that no tensor accounts for).
         var expected = 0
-        for entry in entries.values.sorted(by: { ($0.dataRange.lowerBound, $0.dataRange.upperBound) < ($1.dataRange.lowerBound, $1.dataRange.upperBound) }) {
+        for entry in entries.values.sorted(by: { ($0.dataRange.lowerBound, $0.dataRange.upperBound, $0.name) < ($1.dataRange.lowerBound, $1.dataRange.upperBound, $1.name) }) {
             if entry.dataRange.lowerBound < expected {
-                throw malformed("entry '\(entry.name)' at bytes \(entry.dataRange.lowerBound)..<\(entry.dataRange.upperBound) overlaps the previous tensor")
+                throw malformed("entry '\(entry.name)' at bytes \(entry.dataRange.lowerBound)..<\(entry.dataRange.upperBound) overlaps the previous tensor, which ends at \(expected)")
             }
             if entry.dataRange.lowerBound > expected {
-                throw malformed("bytes \(expected)..<\(entry.dataRange.lowerBound) of the data section belong to no tensor")
+                throw malformed("bytes \(expected)..<\(entry.dataRange.lowerBound) of the data section belong to no tensor (a hole before '\(entry.name)')")
             }
             expected = entry.dataRange.upperBound
         }
         if expected != dataLength {
-            throw malformed("data section is \(dataLength) bytes but tensors cover \(expected)")
+            throw malformed("data section is \(dataLength) bytes but tensors cover only \(expected)")
         }
         self.entries = entries
     }
 
-    /// Reads integers from a JSON array, refusing fractions and out-of-range values.
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
+    private static func metadata(from value: JSONValue, file: String) throws(WeightsError) -> [String: String] {
+        switch value {
+        case .null:
+            return [:]  // the reference accepts an explicit null as "no metadata"
+        case .object(let members):
+            var metadata: [String: String] = [:]
+            for (key, item) in members {
+                guard case .string(let string) = item else {
+                    throw .malformed(file: file, reason: "__metadata__ value for '\(key)' is \(item.kind), not a string")
+                }
+                metadata[key] = string
+            }
+            return metadata
+        default:
+            throw .malformed(file: file, reason: "__metadata__ is \(value.kind), not an object of strings")
+        }
+    }
+
+    private static func entry(name: String, value: JSONValue, dataLength: Int, file: String) throws(WeightsError) -> SafetensorsEntry {
+        func malformed(_ reason: String) -> WeightsError { .malformed(file: file, reason: "entry '\(name)' \(reason)") }
+        guard case .object(let members) = value else { throw malformed("is \(value.kind), not an object") }
+        func field(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+
+        guard let dtypeValue = field("dtype") else { throw malformed("has no dtype") }
+        guard case .string(let dtypeName) = dtypeValue else { throw malformed("has dtype \(dtypeValue.kind), not a string") }
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+            if SafetensorsDType.subByteNames.contains(dtypeName) {
+                throw malformed("has sub-byte dtype \(dtypeName), which vispipe does not read")
+            }
+            throw malformed("has unknown dtype \(JSONText.quoted(dtypeName)) (known: \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let shape = try integers(field("shape"), field: "shape", malformed: malformed)
+        let offsets = try integers(field("data_offsets"), field: "data_offsets", malformed: malformed)
+        guard offsets.count == 2 else { throw malformed("has \(offsets.count) data_offsets, expected [begin, end]") }
+        guard offsets[0] <= offsets[1] else { throw malformed("has data_offsets \(offsets) that end before they begin") }
+        guard offsets[1] <= dataLength else {
+            throw malformed("has data_offsets \(offsets) past the end of the \(dataLength)-byte data section")
+        }
+        // Overflow-checked element and byte counts: a hostile shape must not trap.
+        var elements = 1
+        for dimension in shape {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw malformed("has shape \(shape), whose element count overflows") }
+            elements = product
+        }
+        let (byteCount, overflow) = elements.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow else { throw malformed("has shape \(shape), whose \(dtype.rawValue) byte count overflows") }
+        guard byteCount == offsets[1] - offsets[0] else {
+            throw malformed("spans \(offsets[1] - offsets[0]) bytes (data_offsets \(offsets)), but \(dtype.rawValue) \(shape) needs \(byteCount)")
+        }
+        return SafetensorsEntry(name: name, dtype: dtype, shape: shape, dataRange: offsets[0]..<offsets[1])
+    }
+
+    /// Reads a JSON array of non-negative integer literals; fractions, exponents, signs, booleans
+    /// and values beyond `Int.max` are refused (the reference refuses them as sizes too).
+    private static func integers(_ value: JSONValue?, field: String, malformed: (String) -> WeightsError) throws(WeightsError) -> [Int] {
+        guard let value else { throw malformed("has no \(field)") }
+        guard case .array(let elements) = value else { throw malformed("has \(field) \(value.kind), not an array of integers") }
         var result: [Int] = []
-        result.reserveCapacity(array.count)
-        for element in array {
-            guard let number = element as? NSNumber else { return nil }
-            let double = number.doubleValue
-            guard double == double.rounded(), abs(double) < 9.0e15 else { return nil }
-            result.append(number.intValue)
+        result.reserveCapacity(elements.count)
+        for element in elements {
+            guard let integer = element.nonNegativeInteger else {
+                throw malformed("has \(field) \(value.compactText): \(element.compactText) is not a non-negative integer")
+            }
+            result.append(integer)
         }
         return result
     }
 
+    /// The validated header entry for `name`.
     public func entry(_ name: String) throws(WeightsError) -> SafetensorsEntry {
         guard let entry = entries[name] else { throw .missingTensor(name: name, file: path) }
         return entry
     }
 
-    /// The raw bytes of a tensor, valid while this file is alive.
+    /// The raw little-endian bytes of a tensor, valid while this file is alive.
     public func rawBytes(_ name: String) throws(WeightsError) -> UnsafeRawBufferPointer {
         let entry = try entry(name)
         return UnsafeRawBufferPointer(rebasing: mapped.bytes[(dataStart + entry.dataRange.lowerBound)..<(dataStart + entry.dataRange.upperBound)])
     }
 
+    /// A copy of a tensor of any dtype as dtype, shape and bytes (e.g. to write it elsewhere).
+    public func rawTensor(_ name: String) throws(WeightsError) -> RawTensor {
+        let entry = try entry(name)
+        return try RawTensor(dtype: entry.dtype, shape: entry.shape, bytes: [UInt8](try rawBytes(name)))
+    }
+
     /// A floating-point tensor converted to float32 (F16 and BF16 widen exactly).
+    /// Other dtypes throw `WeightsError.unsupportedDType`.
     public func tensor(_ name: String) throws(WeightsError) -> Tensor {
         let entry = try entry(name)
         let raw = try rawBytes(name)
-        let count = entry.shape.reduce(1, *)
+        let count = entry.elementCount
         switch entry.dtype {
         case .f32:
             return Tensor(shape: entry.shape) { out in
-                for i in 0..<count { out[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
+                #if _endian(little)
+                // The file is little-endian like the host: one copy, no per-element conversion.
+                if count > 0 { out.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 4 * count) { $0.update(from: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 4 * count) } }
+                #else
+                for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                #endif
             }
         case .f16:
             return Tensor(shape: entry.shape) { out in
-                for i in 0..<count { out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian)) }
+                for i in 0..<count { out[i] = Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
             }
         case .bf16:
             return Tensor(shape: entry.shape) { out in
-                for i in 0..<count { out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self).littleEndian) << 16) }
+                for i in 0..<count { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
             }
-        case .i64, .u8:
+        default:
             throw .unsupportedDType(name: name, dtype: entry.dtype.rawValue, file: path)
         }
     }
@@ -162,7 +229,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         let entry = try entry(name)
         guard entry.dtype == .i64 else { throw .unsupportedDType(name: name, dtype: entry.dtype.rawValue, file: path) }
         let raw = try rawBytes(name)
-        let values = (0..<(raw.count / 8)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+        let values = (0..<entry.elementCount).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
         return (entry.shape, values)
     }
 
