@@ -1,2 +1,0 @@
-#include "CVisCodecs.h"
-int vis_codecs_placeholder(void) { return 0; }
