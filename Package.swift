@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers point one way: C shims -> VisTensor -> VisImage / VisWeights -> (models, pipeline, …) -> vispipe.
+// Layers point one way: C shims, VisFiles (atomic writes) -> VisTensor -> VisImage / VisWeights -> (models, pipeline, …) -> vispipe.
 // Numeric targets are optimised even in debug builds: unoptimised Swift loops are 20-50x slower,
 // which would make the test suite crawl on two cores.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VisTensor", targets: ["VisTensor"]),
         .library(name: "VisImage", targets: ["VisImage"]),
         .library(name: "VisWeights", targets: ["VisWeights"]),
+        .library(name: "VisFiles", targets: ["VisFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,9 +31,10 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-O2"])]),
 
         // MARK: Swift layers.
+        .target(name: "VisFiles"),
         .target(name: "VisTensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
-        .target(name: "VisImage", dependencies: ["CVisCodecs", "VisTensor"], swiftSettings: optimisedInDebug),
-        .target(name: "VisWeights", dependencies: ["VisTensor"], swiftSettings: optimisedInDebug),
+        .target(name: "VisImage", dependencies: ["CVisCodecs", "VisTensor", "VisFiles"], swiftSettings: optimisedInDebug),
+        .target(name: "VisWeights", dependencies: ["VisTensor", "VisFiles"], swiftSettings: optimisedInDebug),
         .executableTarget(name: "vispipe", dependencies: [
             "VisTensor", "VisImage", "VisWeights",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "VisTensorTests", dependencies: ["VisTensor", "VisWeights"]),
         .testTarget(name: "VisImageTests", dependencies: ["VisImage", "VisWeights"]),
         .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
+        .testTarget(name: "VisFilesTests", dependencies: ["VisFiles"]),
         .testTarget(name: "VispipeCLITests", dependencies: ["vispipe"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import CVisCodecs
+import VisFiles
 import Foundation
 
 /// Encodes `RGBImage`s as PNG (lossless, 8-bit RGB) or JPEG (baseline, 4:2:0) — in memory, or to a

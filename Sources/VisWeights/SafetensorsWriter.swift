@@ -1,4 +1,5 @@
 import Foundation
+import VisFiles
 import VisTensor
 
 /// Builds a safetensors file from named tensors and optional `__metadata__`.
@@ -90,10 +91,14 @@ public struct SafetensorsWriter: Sendable {
     public func write(to path: String) throws(WeightsError) {
         let order = layoutOrder
         let header = header(order: order)
-        try AtomicFileWriter.write(to: path) { (sink) throws(WeightsError) in
-            try sink.write(withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) })
-            try sink.write(header)
-            for name in order { try sink.write(tensors[name]!.bytes) }
+        do {
+            try AtomicFileWriter.write(to: path) { sink throws(AtomicFileWriter.Failure) in
+                try sink.write(withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) })
+                try sink.write(header)
+                for name in order { try sink.write(tensors[name]!.bytes) }
+            }
+        } catch {
+            throw .io(file: path, reason: "\(error.operation) failed: \(error.reason)")
         }
     }
 

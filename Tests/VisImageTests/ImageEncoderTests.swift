@@ -93,13 +93,4 @@ import VisImage
         #expect(throws: ImageError.self) { _ = try ImageEncoder.jpegData(Self.smoothPicture(), quality: 101) }
         #expect(throws: ImageError.self) { _ = try ImageEncoder.pngData(RGBImage(width: 0, height: 0)) }
     }
-
-    @Test func atomicWriterWritesBytes() throws {
-        let directory = try Self.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/data.bin"
-        try AtomicFileWriter.write(Data([1, 2, 3]), to: path)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([1, 2, 3]))
-        #expect(throws: AtomicFileWriter.Failure.self) { try AtomicFileWriter.write(Data([1]), to: directory + "/no/such/file") }
-    }
 }
