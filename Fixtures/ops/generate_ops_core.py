@@ -7,7 +7,8 @@ repeating them.
 
 Re-run from the repository root with the pinned reference environment:
     /work/venv/bin/python Fixtures/ops/generate_ops_core.py
-or with any venv made from Fixtures/requirements.txt. The output is deterministic (seeded, CPU).
+or with any venv made from Fixtures/requirements.txt. Tensor values are deterministic (seeded, CPU);
+the header's key order can differ between runs, so the bytes may change without any value changing.
 """
 import json
 import os

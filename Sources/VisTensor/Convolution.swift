@@ -187,7 +187,7 @@ private struct ConvolutionGeometry {
             let ky = (patchRow % kernelArea) / kernelW, kx = patchRow % kernelW
             let plane = source + channel * inputPlane
             let offsetX = kx * dilationW - padW
-            let (lo, hi) = validOutputRange(offset: offsetX, stride: strideW, inputSize: width, outputSize: outW)
+            let (lo, hi) = windowedOutputRange(offset: offsetX, stride: strideW, inputSize: width, outputSize: outW)
             let destinationRow = col + patchRow * n
             for t in 0..<rows {
                 let destination = destinationRow + t * outW
@@ -215,7 +215,7 @@ private struct ConvolutionGeometry {
         guard let inputBase = input.baseAddress, let weightBase = weight.baseAddress else { return }
         let multiplier = outChannels / channels, kernelArea = kernelH * kernelW
         let ranges = (0..<kernelW).map { kx in
-            validOutputRange(offset: kx * dilationW - padW, stride: strideW, inputSize: width, outputSize: outW)
+            windowedOutputRange(offset: kx * dilationW - padW, stride: strideW, inputSize: width, outputSize: outW)
         }
         Parallelism.forEach(batch * outChannels, minimumPerThread: max(1, 8_192 / max(1, outputPlane * kernelArea))) { planeIndex in
             let image = planeIndex / outChannels, outChannel = planeIndex % outChannels
@@ -242,14 +242,6 @@ private struct ConvolutionGeometry {
             }
         }
     }
-}
-
-/// Output columns `lo ..< hi` whose input column `ox · stride + offset` lies inside `0 ..< inputSize`.
-private func validOutputRange(offset: Int, stride: Int, inputSize: Int, outputSize: Int) -> (Int, Int) {
-    let lo = offset >= 0 ? 0 : min(outputSize, (-offset + stride - 1) / stride)
-    let lastInside = inputSize - 1 - offset
-    let hi = lastInside < 0 ? 0 : min(outputSize, lastInside / stride + 1)
-    return (lo, max(lo, hi))
 }
 
 /// One pass over a `[rows, columns]` block (rows `rowStride` apart): `v = v + bias[row]`, then ReLU.

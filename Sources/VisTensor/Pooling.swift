@@ -10,21 +10,26 @@ public func maxPool2d(_ x: Tensor, kernelSize: SpatialPair, stride: SpatialPair?
                       dilation: SpatialPair = 1, ceilMode: Bool = false) throws(TensorError) -> Tensor {
     let pool = try PoolingWindows(op: "maxPool2d", input: x.shape, kernel: kernelSize, stride: stride ?? kernelSize,
                                   padding: padding, dilation: dilation, ceilMode: ceilMode)
-    return pool.map(x) { plane, oy, ox in
-        let y0 = oy * pool.strideH - pool.padH, x0 = ox * pool.strideW - pool.padW
-        var best = -Float.infinity
+    // Row at a time: for each kernel tap, one check-free run over the output columns it reaches.
+    let columnRanges = (0..<pool.kernelW).map { kx in
+        windowedOutputRange(offset: kx * pool.dilationW - pool.padW, stride: pool.strideW,
+                            inputSize: pool.width, outputSize: pool.outW)
+    }
+    return pool.mapRows(x) { plane, oy, row in
+        row.update(repeating: -.infinity)
         for ky in 0..<pool.kernelH {
-            let iy = y0 + ky * pool.dilationH
+            let iy = oy * pool.strideH - pool.padH + ky * pool.dilationH
             guard iy >= 0, iy < pool.height else { continue }
+            let line = plane + iy * pool.width
             for kx in 0..<pool.kernelW {
-                let ix = x0 + kx * pool.dilationW
-                guard ix >= 0, ix < pool.width else { continue }
-                let v = plane[iy * pool.width + ix]
-                if v > best || v.isNaN { best = v }
-                if best.isNaN { return best }
+                let offset = kx * pool.dilationW - pool.padW
+                let (lo, hi) = columnRanges[kx]
+                for ox in lo..<hi {
+                    let v = line[ox * pool.strideW + offset], best = row[ox]
+                    row[ox] = (v > best || v.isNaN) ? v : best  // NaN wins, as in PyTorch
+                }
             }
         }
-        return best
     }
 }
 
@@ -42,7 +47,11 @@ public func avgPool2d(_ x: Tensor, kernelSize: SpatialPair, stride: SpatialPair?
     }
     let pool = try PoolingWindows(op: "avgPool2d", input: x.shape, kernel: kernelSize, stride: stride ?? kernelSize,
                                   padding: padding, dilation: 1, ceilMode: ceilMode)
-    return pool.map(x) { plane, oy, ox in
+    return pool.mapRows(x) { plane, oy, row in
+        for ox in 0..<row.count { row[ox] = averageWindow(plane, oy, ox) }
+    }
+
+    func averageWindow(_ plane: UnsafePointer<Float>, _ oy: Int, _ ox: Int) -> Float {
         let y0 = oy * pool.strideH - pool.padH, x0 = ox * pool.strideW - pool.padW
         let y1 = min(y0 + pool.kernelH, pool.height + pool.padH), x1 = min(x0 + pool.kernelW, pool.width + pool.padW)
         let paddedArea = (y1 - y0) * (x1 - x0)
@@ -138,17 +147,16 @@ private struct PoolingWindows {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 
-    /// Computes every output cell with `cell(plane, oy, ox)`, planes in parallel.
-    func map(_ x: Tensor, _ cell: (UnsafePointer<Float>, Int, Int) -> Float) -> Tensor {
+    /// Fills every output row with `fill(plane, oy, row)`, planes in parallel.
+    func mapRows(_ x: Tensor, _ fill: (UnsafePointer<Float>, Int, UnsafeMutableBufferPointer<Float>) -> Void) -> Tensor {
         let planes = leadingShape.reduce(1, *)
         let (height, width, outH, outW) = (height, width, outH, outW)
         return Tensor(shape: leadingShape + [outH, outW]) { out in
             x.storage.withUnsafeBufferPointer { input in
                 Parallelism.forEach(planes, minimumPerThread: max(1, 4_096 / max(1, outH * outW * kernelH * kernelW))) { p in
                     let plane = input.baseAddress! + p * height * width
-                    let destination = p * outH * outW
                     for oy in 0..<outH {
-                        for ox in 0..<outW { out[destination + oy * outW + ox] = cell(plane, oy, ox) }
+                        fill(plane, oy, UnsafeMutableBufferPointer(rebasing: out[((p * outH + oy) * outW)..<((p * outH + oy + 1) * outW)]))
                     }
                 }
             }
