@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Elementwise activations. Each has a value-returning form and an `…InPlace` form for buffers an
+// operation owns anyway (saves one allocation per layer). The names overload the C math functions
+// (`tanh(Double)` and friends) by argument type, so `tanh(tensor)` resolves to the tensor version.
+
+/// `max(x, 0)`; NaN stays NaN as in PyTorch.
+public func relu(_ x: Tensor) -> Tensor { mapElements(x) { $0 < 0 ? 0 : $0 } }
+public func reluInPlace(_ x: inout Tensor) { updateElements(&x) { $0 < 0 ? 0 : $0 } }
+
+/// Which GELU formula to use, as PyTorch's `approximate` argument.
+public enum GELUApproximation: Sendable {
+    /// `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))` — PyTorch's default.
+    case none
+    /// `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))`.
+    case tanh
+}
+
+/// Gaussian error linear unit; exact (erf) form unless `approximation` says otherwise.
+public func gelu(_ x: Tensor, approximation: GELUApproximation = .none) -> Tensor {
+    switch approximation {
+    case .none: return mapElements(x, geluExact)
+    case .tanh: return mapElements(x, geluTanh)
+    }
+}
+
+public func geluInPlace(_ x: inout Tensor, approximation: GELUApproximation = .none) {
+    switch approximation {
+    case .none: updateElements(&x, geluExact)
+    case .tanh: updateElements(&x, geluTanh)
+    }
+}
+
+/// `x · sigmoid(x)` (also called swish).
+public func silu(_ x: Tensor) -> Tensor { mapElements(x) { $0 * logistic($0) } }
+public func siluInPlace(_ x: inout Tensor) { updateElements(&x) { $0 * logistic($0) } }
+
+/// `1 / (1 + e^−x)`, evaluated without overflow for large |x|.
+public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x, logistic) }
+public func sigmoidInPlace(_ x: inout Tensor) { updateElements(&x, logistic) }
+
+/// Hyperbolic tangent of every element.
+public func tanh(_ x: Tensor) -> Tensor { mapElements(x) { tanhf($0) } }
+public func tanhInPlace(_ x: inout Tensor) { updateElements(&x) { tanhf($0) } }
+
+@inline(__always) private func logistic(_ v: Float) -> Float {
+    // exp of a non-positive number only: no overflow to inf (and then NaN) for large |v|.
+    if v >= 0 { return 1 / (1 + expf(-v)) }
+    let e = expf(v)
+    return e / (1 + e)
+}
+
+@inline(__always) private func geluExact(_ v: Float) -> Float {
+    0.5 * v * (1 + erff(v * 0.707_106_781_186_547_5))
+}
+
+@inline(__always) private func geluTanh(_ v: Float) -> Float {
+    let inner: Float = 0.797_884_560_802_865_4 * (v + 0.044_715 * v * v * v)  // √(2/π) · (…)
+    return 0.5 * v * (1 + tanhf(inner))
+}
+
+/// Elements per parallel task: large enough that thread hand-off is negligible.
+private let elementChunk = 16_384
+
+private func mapElements(_ x: Tensor, _ transform: (Float) -> Float) -> Tensor {
+    let count = x.count
+    return Tensor(shape: x.shape) { out in
+        x.storage.withUnsafeBufferPointer { input in
+            Parallelism.forEach((count + elementChunk - 1) / elementChunk) { chunk in
+                for i in (chunk * elementChunk)..<min(count, (chunk + 1) * elementChunk) { out[i] = transform(input[i]) }
+            }
+        }
+    }
+}
+
+private func updateElements(_ x: inout Tensor, _ transform: (Float) -> Float) {
+    let count = x.count
+    x.storage.withUnsafeMutableBufferPointer { values in
+        Parallelism.forEach((count + elementChunk - 1) / elementChunk) { chunk in
+            for i in (chunk * elementChunk)..<min(count, (chunk + 1) * elementChunk) { values[i] = transform(values[i]) }
+        }
+    }
+}
+
+/// Softmax along `axis` (negative counts from the end), as PyTorch's `torch.softmax`.
+///
+/// Numerically stable: the maximum along the axis is subtracted before `exp`, so inputs in the
+/// thousands neither overflow nor underflow to 0/0. A slice that is entirely −∞ gives NaN, as in
+/// PyTorch.
+public func softmax(_ x: Tensor, axis: Int) throws(TensorError) -> Tensor {
+    guard x.rank >= 1, axis >= -x.rank, axis < x.rank else {
+        throw .invalidArgument(op: "softmax", detail: "axis \(axis) is out of range for input \(x.shape)")
+    }
+    let resolved = axis < 0 ? axis + x.rank : axis
+    let length = x.shape[resolved]
+    let outer = x.shape[..<resolved].reduce(1, *)
+    let inner = x.shape[(resolved + 1)...].reduce(1, *)
+    var result = x
+    guard result.count > 0 else { return result }
+    result.storage.withUnsafeMutableBufferPointer { values in
+        let base = values.baseAddress!
+        if inner == 1 {
+            // Softmax over the last axis: each contiguous row on its own.
+            Parallelism.forEach(outer, minimumPerThread: max(1, 8_192 / length)) { row in
+                softmaxRow(base + row * length, count: length)
+            }
+        } else {
+            // A middle axis: work on `inner`-wide column blocks so that every pass reads whole
+            // contiguous runs of `block` floats (each run is one position along the axis).
+            let block = 256
+            let blocksPerSlice = (inner + block - 1) / block
+            Parallelism.forEach(outer * blocksPerSlice, minimumPerThread: max(1, 8_192 / (length * block))) { task in
+                let slice = base + (task / blocksPerSlice) * length * inner
+                let start = (task % blocksPerSlice) * block
+                softmaxColumns(slice + start, width: min(block, inner - start), length: length, stride: inner)
+            }
+        }
+    }
+    return result
+}
+
+private func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    var maximum = -Float.infinity
+    for i in 0..<count { maximum = max(maximum, row[i]) }
+    var sum: Float = 0
+    for i in 0..<count {
+        let e = expf(row[i] - maximum)
+        row[i] = e
+        sum += e
+    }
+    let inverse = 1 / sum
+    for i in 0..<count { row[i] *= inverse }
+}
+
+/// Softmax down each of `width` columns of a `[length, width]` block whose rows are `stride` apart.
+private func softmaxColumns(_ block: UnsafeMutablePointer<Float>, width: Int, length: Int, stride: Int) {
+    var maximum = [Float](repeating: -.infinity, count: width)
+    var sum = [Float](repeating: 0, count: width)
+    for a in 0..<length {
+        let row = block + a * stride
+        for j in 0..<width { maximum[j] = max(maximum[j], row[j]) }
+    }
+    for a in 0..<length {
+        let row = block + a * stride
+        for j in 0..<width {
+            let e = expf(row[j] - maximum[j])
+            row[j] = e
+            sum[j] += e
+        }
+    }
+    for j in 0..<width { sum[j] = 1 / sum[j] }
+    for a in 0..<length {
+        let row = block + a * stride
+        for j in 0..<width { row[j] *= sum[j] }
+    }
+}

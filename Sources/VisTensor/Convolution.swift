@@ -1,0 +1,272 @@
+import CBLAS
+
+/// 2-D convolution (cross-correlation) as PyTorch's `F.conv2d`, with an optional fused ReLU.
+///
+/// - Parameters:
+///   - x: `[N, C, H, W]` (or unbatched `[C, H, W]`, which gives an unbatched result).
+///   - weight: `[OC, C / groups, KH, KW]`.
+///   - bias: `[OC]`, or `nil`.
+///   - stride, padding, dilation: per (height, width); padding is zeros on both sides.
+///   - groups: input and output channels are split into this many independent groups.
+///   - fusedReLU: applies `max(·, 0)` in the same pass that adds the bias.
+/// - Returns: `[N, OC, OH, OW]` with `OH = (H + 2·padH − dilH·(KH − 1) − 1) / strideH + 1` (floor).
+///
+/// Strategy: 1×1 stride-1 unpadded convolutions are one GEMM per image and group straight on the
+/// input memory; depthwise convolutions (one input channel per group) use a direct loop; everything
+/// else goes through im2col in tiles of output rows, so the column buffer stays a few MB and the
+/// bias/ReLU pass touches each output tile while it is still in cache.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
+                   stride: SpatialPair = 1, padding: SpatialPair = 0, dilation: SpatialPair = 1,
+                   groups: Int = 1, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
+    try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
+               groups: groups, fusedReLU: fusedReLU, tileBudget: 1 << 20)
+}
+
+/// `conv2d` with an explicit tile size: im2col buffers (and pointwise output tiles) stay near
+/// `tileBudget` floats. The public default, 4 MB, is about what a core's cache hierarchy holds;
+/// tests pass tiny budgets to exercise the tiling on small fixtures.
+func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
+            dilation: SpatialPair, groups: Int, fusedReLU: Bool, tileBudget: Int) throws(TensorError) -> Tensor {
+    var geometry = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
+                                           stride: stride, padding: padding, dilation: dilation, groups: groups)
+    geometry.tileBudget = max(1, tileBudget)
+    let outputShape = x.rank == 3 ? Array(geometry.outputShape.dropFirst()) : geometry.outputShape
+    let biasValues = bias?.storage ?? []
+
+    return Tensor(shape: outputShape) { out in
+        guard let output = out.baseAddress else { return }  // empty output: nothing to compute
+        x.storage.withUnsafeBufferPointer { xs in
+            weight.storage.withUnsafeBufferPointer { ws in
+                biasValues.withUnsafeBufferPointer { bs in
+                    let biasPointer = bias == nil ? nil : bs.baseAddress
+                    if geometry.isDepthwise {
+                        geometry.depthwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
+                    } else if geometry.isPointwise {
+                        geometry.pointwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
+                    } else {
+                        geometry.im2colGEMM(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The validated sizes of one convolution and the three ways of computing it.
+private struct ConvolutionGeometry {
+    let batch, channels, height, width: Int
+    let outChannels, kernelH, kernelW: Int
+    let strideH, strideW, padH, padW, dilationH, dilationW, groups: Int
+    let outH, outW: Int
+
+    var groupChannels: Int { channels / groups }
+    var groupOutChannels: Int { outChannels / groups }
+    var inputPlane: Int { height * width }
+    var outputPlane: Int { outH * outW }
+    /// Rows of the im2col matrix: one per (input channel of the group, kernel row, kernel column).
+    var patchSize: Int { groupChannels * kernelH * kernelW }
+    var outputShape: [Int] { [batch, outChannels, outH, outW] }
+
+    var isPointwise: Bool { kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0 }
+    var isDepthwise: Bool { groups > 1 && groups == channels }
+
+    /// Floats per im2col buffer (and per pointwise output tile, halved); see `conv2d(…, tileBudget:)`.
+    var tileBudget = 1 << 20
+
+    init(input: [Int], weight: [Int], bias: [Int]?, stride: SpatialPair, padding: SpatialPair,
+         dilation: SpatialPair, groups: Int) throws(TensorError) {
+        let op = "conv2d"
+        guard input.count == 4 || input.count == 3 else {
+            throw .shapeMismatch(op: op, detail: "input \(input) must be [N, C, H, W] or [C, H, W]")
+        }
+        guard weight.count == 4 else {
+            throw .shapeMismatch(op: op, detail: "weight \(weight) must be [OC, C / groups, KH, KW]")
+        }
+        guard groups >= 1 else { throw .invalidArgument(op: op, detail: "groups \(groups) must be at least 1") }
+        guard stride.height >= 1, stride.width >= 1 else {
+            throw .invalidArgument(op: op, detail: "stride \(stride) must be at least 1")
+        }
+        guard dilation.height >= 1, dilation.width >= 1 else {
+            throw .invalidArgument(op: op, detail: "dilation \(dilation) must be at least 1")
+        }
+        guard padding.height >= 0, padding.width >= 0 else {
+            throw .invalidArgument(op: op, detail: "padding \(padding) must not be negative")
+        }
+        let full = input.count == 4 ? input : [1] + input
+        (batch, channels, height, width) = (full[0], full[1], full[2], full[3])
+        (outChannels, kernelH, kernelW) = (weight[0], weight[2], weight[3])
+        guard channels == weight[1] * groups else {
+            throw .shapeMismatch(op: op, detail: "input \(input) has \(channels) channels, weight \(weight) expects \(weight[1] * groups) with groups \(groups)")
+        }
+        guard outChannels % groups == 0 else {
+            throw .shapeMismatch(op: op, detail: "weight \(weight) has \(outChannels) output channels, not divisible by groups \(groups)")
+        }
+        if let bias, bias != [outChannels] {
+            throw .shapeMismatch(op: op, detail: "bias \(bias) does not match weight \(weight) (expected [\(outChannels)])")
+        }
+        (strideH, strideW) = (stride.height, stride.width)
+        (padH, padW) = (padding.height, padding.width)
+        (dilationH, dilationW) = (dilation.height, dilation.width)
+        self.groups = groups
+        let spanH = dilationH * (kernelH - 1) + 1, spanW = dilationW * (kernelW - 1) + 1
+        guard kernelH >= 1, kernelW >= 1, height + 2 * padH >= spanH, width + 2 * padW >= spanW else {
+            throw .shapeMismatch(op: op, detail: "input \(input) padded by \(padding) is smaller than the kernel of weight \(weight) dilated by \(dilation)")
+        }
+        outH = (height + 2 * padH - spanH) / strideH + 1
+        outW = (width + 2 * padW - spanW) / strideW + 1
+        for (name, count) in [("input", input.reduce(1, *)), ("weight", weight.reduce(1, *)),
+                              ("output", batch * outChannels * outH * outW),
+                              ("im2col buffer", patchSize * outH * outW)] where count > Int(Int32.max) {
+            throw .invalidArgument(op: op, detail: "\(name) of input \(input), weight \(weight) has \(count) elements, more than BLAS's 32-bit indices can address")
+        }
+    }
+
+    // MARK: 1×1, stride 1, no padding: the input image already is the GEMM's right-hand matrix.
+
+    func pointwise(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
+                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+        let m = groupOutChannels, k = groupChannels, plane = outputPlane
+        // Without an epilogue one GEMM per plane is best; with one, column tiles keep it cache-hot.
+        let needsEpilogue = bias != nil || relu
+        let tileColumns = needsEpilogue ? min(plane, max(min(256, tileBudget), tileBudget / 2 / max(1, m))) : plane
+        for image in 0..<batch {
+            for group in 0..<groups {
+                let a = weight.baseAddress.map { $0 + group * m * k }
+                let b = input.baseAddress.map { $0 + (image * channels + group * k) * inputPlane }
+                let c = output + (image * outChannels + group * m) * plane
+                for column in stride(from: 0, to: plane, by: tileColumns) {
+                    let columns = min(tileColumns, plane - column)
+                    gemmRowMajor(m: m, n: columns, k: k, a: a, lda: k, b: b.map { $0 + column }, ldb: plane,
+                                 c: c + column, ldc: plane)
+                    if needsEpilogue {
+                        addBiasAndReLU(c + column, rows: m, columns: columns, rowStride: plane,
+                                       bias: bias.map { $0 + group * m }, relu: relu)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: General case: im2col over a tile of output rows, then one GEMM per tile.
+
+    func im2colGEMM(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
+                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+        let m = groupOutChannels, k = patchSize, plane = outputPlane
+        let tileRows = max(1, min(outH, tileBudget / max(1, k * outW)))
+        var columns = [Float](repeating: 0, count: k * tileRows * outW)
+        columns.withUnsafeMutableBufferPointer { columnBuffer in
+            guard let col = columnBuffer.baseAddress else { return }
+            for image in 0..<batch {
+                for group in 0..<groups {
+                    let source = input.baseAddress.map { $0 + (image * channels + group * groupChannels) * inputPlane }
+                    let a = weight.baseAddress.map { $0 + group * m * k }
+                    let c = output + (image * outChannels + group * m) * plane
+                    for row in stride(from: 0, to: outH, by: tileRows) {
+                        let rows = min(tileRows, outH - row)
+                        let n = rows * outW
+                        if let source { im2col(source, firstRow: row, rows: rows, into: col) }
+                        gemmRowMajor(m: m, n: n, k: k, a: a, lda: k, b: UnsafePointer(col), ldb: n,
+                                     c: c + row * outW, ldc: plane)
+                        if bias != nil || relu {
+                            addBiasAndReLU(c + row * outW, rows: m, columns: n, rowStride: plane,
+                                           bias: bias.map { $0 + group * m }, relu: relu)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the `[patchSize, rows · outW]` patch matrix of output rows `firstRow ..< firstRow + rows`
+    /// for one group's channels starting at `source`. Each task fills whole patch rows, which are
+    /// contiguous runs (straight copies when the stride is 1).
+    private func im2col(_ source: UnsafePointer<Float>, firstRow: Int, rows: Int, into col: UnsafeMutablePointer<Float>) {
+        let n = rows * outW, kernelArea = kernelH * kernelW
+        Parallelism.forEach(patchSize, minimumPerThread: max(1, 16_384 / max(1, n))) { patchRow in
+            let channel = patchRow / kernelArea
+            let ky = (patchRow % kernelArea) / kernelW, kx = patchRow % kernelW
+            let plane = source + channel * inputPlane
+            let offsetX = kx * dilationW - padW
+            let (lo, hi) = windowedOutputRange(offset: offsetX, stride: strideW, inputSize: width, outputSize: outW)
+            let destinationRow = col + patchRow * n
+            for t in 0..<rows {
+                let destination = destinationRow + t * outW
+                let iy = (firstRow + t) * strideH - padH + ky * dilationH
+                guard iy >= 0, iy < height else {
+                    destination.update(repeating: 0, count: outW)
+                    continue
+                }
+                let line = plane + iy * width
+                if lo > 0 { destination.update(repeating: 0, count: lo) }
+                if strideW == 1 {
+                    (destination + lo).update(from: line + (lo + offsetX), count: hi - lo)
+                } else {
+                    for ox in lo..<hi { destination[ox] = line[ox * strideW + offsetX] }
+                }
+                if hi < outW { (destination + hi).update(repeating: 0, count: outW - hi) }
+            }
+        }
+    }
+
+    // MARK: Depthwise (groups == channels): a direct loop per output plane.
+
+    func depthwise(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
+                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+        guard let inputBase = input.baseAddress, let weightBase = weight.baseAddress else { return }
+        let multiplier = outChannels / channels, kernelArea = kernelH * kernelW
+        let ranges = (0..<kernelW).map { kx in
+            windowedOutputRange(offset: kx * dilationW - padW, stride: strideW, inputSize: width, outputSize: outW)
+        }
+        Parallelism.forEach(batch * outChannels, minimumPerThread: max(1, 8_192 / max(1, outputPlane * kernelArea))) { planeIndex in
+            let image = planeIndex / outChannels, outChannel = planeIndex % outChannels
+            let source = inputBase + (image * channels + outChannel / multiplier) * inputPlane
+            let kernel = weightBase + outChannel * kernelArea
+            let destination = output + planeIndex * outputPlane
+            destination.update(repeating: bias?[outChannel] ?? 0, count: outputPlane)
+            for oy in 0..<outH {
+                let row = destination + oy * outW
+                for ky in 0..<kernelH {
+                    let iy = oy * strideH - padH + ky * dilationH
+                    guard iy >= 0, iy < height else { continue }
+                    let line = source + iy * width
+                    for kx in 0..<kernelW {
+                        let w = kernel[ky * kernelW + kx]
+                        let offsetX = kx * dilationW - padW
+                        let (lo, hi) = ranges[kx]
+                        for ox in lo..<hi { row[ox] += w * line[ox * strideW + offsetX] }
+                    }
+                }
+                if relu {
+                    for ox in 0..<outW where row[ox] < 0 { row[ox] = 0 }
+                }
+            }
+        }
+    }
+}
+
+/// One pass over a `[rows, columns]` block (rows `rowStride` apart): `v = v + bias[row]`, then ReLU.
+/// ReLU is written `v < 0 ? 0 : v` so NaN propagates as in PyTorch.
+private func addBiasAndReLU(_ block: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int,
+                            bias: UnsafePointer<Float>?, relu: Bool) {
+    Parallelism.forEach(rows, minimumPerThread: max(1, 16_384 / max(1, columns))) { row in
+        let line = block + row * rowStride
+        let b = bias?[row] ?? 0
+        if relu {
+            for j in 0..<columns { let v = line[j] + b; line[j] = v < 0 ? 0 : v }
+        } else {
+            for j in 0..<columns { line[j] += b }
+        }
+    }
+}
+
+/// Row-major `C = A · B` (beta 0); an empty reduction (K == 0) writes zeros.
+private func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int,
+                          b: UnsafePointer<Float>?, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0, let a, let b else {
+        for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k),
+                1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import VisTensor
+
+@Suite struct ConvolutionTests {
+    /// Runs every conv2d fixture case through `run` and compares with PyTorch.
+    private func checkAllCases(_ run: (Tensor, Tensor, Tensor?, FixtureCase) throws -> Tensor) throws {
+        let fixture = try OpsFixture()
+        let cases = try fixture.cases("conv2d")
+        #expect(cases.count >= 14)
+        for c in cases {
+            let bias = try c.bool("bias") ? fixture.tensor("\(c.prefix).bias") : nil
+            let out = try run(try fixture.tensor("\(c.prefix).x"), try fixture.tensor("\(c.prefix).weight"), bias, c)
+            let error = maxRelativeError(out, try fixture.tensor("\(c.prefix).out"))
+            #expect(error <= OpsFixture.tolerance, "\(c.prefix): max relative error \(error)")
+        }
+    }
+
+    @Test func conv2dMatchesPyTorch() throws {
+        try checkAllCases { x, weight, bias, c in
+            try conv2d(x, weight: weight, bias: bias, stride: try c.pair("stride"), padding: try c.pair("padding"),
+                       dilation: try c.pair("dilation"), groups: try c.int("groups"), fusedReLU: try c.bool("relu"))
+        }
+    }
+
+    /// Tiny tile budgets force one output row per im2col tile and narrow pointwise column tiles,
+    /// so the tiled paths are checked on the small fixtures too.
+    @Test(arguments: [1, 40])
+    func conv2dTiledMatchesPyTorch(tileBudget: Int) throws {
+        try checkAllCases { x, weight, bias, c in
+            try conv2d(x, weight: weight, bias: bias, stride: try c.pair("stride"), padding: try c.pair("padding"),
+                       dilation: try c.pair("dilation"), groups: try c.int("groups"), fusedReLU: try c.bool("relu"),
+                       tileBudget: tileBudget)
+        }
+    }
+
+    @Test func unbatchedInputGivesUnbatchedOutput() throws {
+        let fixture = try OpsFixture()
+        let x = try fixture.tensor("conv2d.3x3_pad1.x")  // [1, 3, 8, 8]
+        let out = try conv2d(try x.reshaped([3, 8, 8]), weight: try fixture.tensor("conv2d.3x3_pad1.weight"),
+                             bias: try fixture.tensor("conv2d.3x3_pad1.bias"), padding: 1)
+        let expected = try fixture.tensor("conv2d.3x3_pad1.out").reshaped([4, 8, 8])
+        #expect(maxRelativeError(out, expected) <= OpsFixture.tolerance)
+    }
+
+    @Test func conv2dRejectsMismatchedShapes() throws {
+        let error = TensorError.shapeMismatch(op: "conv2d", detail: "input [1, 3, 8, 8] has 3 channels, weight [16, 4, 3, 3] expects 4 with groups 1")
+        #expect(throws: error) { try conv2d(Tensor(zeros: [1, 3, 8, 8]), weight: Tensor(zeros: [16, 4, 3, 3])) }
+        #expect(error.description == "conv2d: shape mismatch: input [1, 3, 8, 8] has 3 channels, weight [16, 4, 3, 3] expects 4 with groups 1")
+
+        #expect(throws: TensorError.shapeMismatch(op: "conv2d", detail: "input [1, 4, 8, 8] has 4 channels, weight [6, 4, 3, 3] expects 8 with groups 2")) {
+            try conv2d(Tensor(zeros: [1, 4, 8, 8]), weight: Tensor(zeros: [6, 4, 3, 3]), groups: 2)
+        }
+        #expect(throws: TensorError.shapeMismatch(op: "conv2d", detail: "weight [5, 2, 3, 3] has 5 output channels, not divisible by groups 2")) {
+            try conv2d(Tensor(zeros: [1, 4, 8, 8]), weight: Tensor(zeros: [5, 2, 3, 3]), groups: 2)
+        }
+        #expect(throws: TensorError.shapeMismatch(op: "conv2d", detail: "bias [3] does not match weight [4, 3, 3, 3] (expected [4])")) {
+            try conv2d(Tensor(zeros: [1, 3, 8, 8]), weight: Tensor(zeros: [4, 3, 3, 3]), bias: Tensor(zeros: [3]))
+        }
+        #expect(throws: TensorError.shapeMismatch(op: "conv2d", detail: "input [1, 3, 4, 4] padded by (1, 1) is smaller than the kernel of weight [4, 3, 7, 7] dilated by (1, 1)")) {
+            try conv2d(Tensor(zeros: [1, 3, 4, 4]), weight: Tensor(zeros: [4, 3, 7, 7]), padding: 1)
+        }
+        #expect(throws: TensorError.shapeMismatch(op: "conv2d", detail: "input [3, 8] must be [N, C, H, W] or [C, H, W]")) {
+            try conv2d(Tensor(zeros: [3, 8]), weight: Tensor(zeros: [4, 3, 1, 1]))
+        }
+        #expect(throws: TensorError.invalidArgument(op: "conv2d", detail: "stride (0, 1) must be at least 1")) {
+            try conv2d(Tensor(zeros: [1, 3, 8, 8]), weight: Tensor(zeros: [4, 3, 1, 1]), stride: SpatialPair(0, 1))
+        }
+        #expect(throws: TensorError.invalidArgument(op: "conv2d", detail: "groups 0 must be at least 1")) {
+            try conv2d(Tensor(zeros: [1, 3, 8, 8]), weight: Tensor(zeros: [4, 3, 1, 1]), groups: 0)
+        }
+    }
+}
