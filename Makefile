@@ -1,5 +1,7 @@
 # vispipe — build, test, benchmark. `make test` and `make demo` work on a fresh Debian machine.
 SWIFT        ?= swift
+# Python with the reference packages (Fixtures/requirements.txt), used only by `make bench` anchors.
+PYTHON       ?= $(firstword $(wildcard ../venv/bin/python) python3)
 APT_PACKAGES := pkg-config libpng-dev libjpeg-dev libopenblas-dev
 
 .PHONY: all deps build release test bench clean
@@ -31,10 +33,13 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Release-mode micro-benchmarks of the tensor layer; figures go in Docs/benchmarks.md.
+# Release-mode micro-benchmarks of the tensor layer beside raw sgemm and PyTorch (skipped with a
+# message when torch is not installed); figures go in Docs/benchmarks.md.
 bench: deps
 	$(SWIFT) build -c release --product vispipe-bench
-	.build/release/vispipe-bench
+	@mkdir -p .build/bench
+	-$(PYTHON) Tools/bench/torch_micro.py > .build/bench/torch_micro.jsonl
+	.build/release/vispipe-bench --anchor .build/bench/torch_micro.jsonl
 
 clean:
 	rm -rf .build

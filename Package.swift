@@ -40,7 +40,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Release-mode micro-benchmarks of the tensor layer (`make bench`).
-        .executableTarget(name: "vispipe-bench", dependencies: ["VisTensor", "CBLAS"],
+        .executableTarget(name: "vispipe-bench", dependencies: [
+            "VisTensor", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
                           path: "Sources/vispipe-bench"),
 
         // MARK: Tests (fixtures live in the top-level Fixtures/ folder).

@@ -1,0 +1,87 @@
+import ArgumentParser
+import CBLAS
+import Foundation
+import VisTensor
+
+/// `make bench` (tensor layer): GFLOP/s of `linear` and `conv2d` at ResNet-50 / DETR sizes beside a raw
+/// `cblas_sgemm` of the same GEMM shape — so the overhead of the tensor layer (im2col, bias, ReLU,
+/// allocation) is visible — and beside PyTorch when its timings are given.
+@main
+struct MicroBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vispipe-bench",
+        abstract: "Tensor-layer micro-benchmarks (release builds only give meaningful figures).")
+
+    @Option(help: "Benchmark cases (JSON).")
+    var cases = "Tools/bench/micro_ops.json"
+
+    @Option(help: "PyTorch timings as JSON lines from Tools/bench/torch_micro.py (optional).")
+    var anchor: String?
+
+    @Option(help: "Compute threads (default: the machine's cores).")
+    var threads: Int = 0
+
+    @Option(help: "Timed repetitions per case (median reported).")
+    var repeats = 10
+
+    mutating func run() throws {
+        Parallelism.setThreadCount(threads)
+        let benchCases = try BenchCases.load(path: cases)
+        let torch = AnchorTiming.load(path: anchor)
+        print("vispipe tensor-layer micro-benchmark: \(Parallelism.threadCount) threads, median of \(repeats) runs")
+        if torch.isEmpty { print("(no PyTorch timings given: the torch columns are empty)") }
+        print("")
+        let header = "| case | vispipe ms | vispipe GFLOP/s | raw sgemm GFLOP/s | vispipe / sgemm | torch GFLOP/s | vispipe / torch speed |"
+        print(header)
+        print("|---|---:|---:|---:|---:|---:|---:|")
+
+        for c in benchCases.linear {
+            let x = Self.random([c.tokens, c.inFeatures], seed: 1)
+            let w = Self.random([c.outFeatures, c.inFeatures], seed: 2)
+            let b = Self.random([c.outFeatures], seed: 3)
+            let ours = try medianSeconds(repeats: repeats) { _ = try linear(x, weight: w, bias: b) }
+            let raw = Self.rawSgemm(m: c.tokens, n: c.outFeatures, k: c.inFeatures, transposeB: true, repeats: repeats)
+            printRow("linear " + c.name, seconds: ours, flops: c.flops, rawSeconds: raw, torch: torch["linear/" + c.name])
+        }
+        for c in benchCases.conv2d {
+            let x = Self.random([1, c.inChannels, c.height, c.width], seed: 4)
+            let w = Self.random([c.outChannels, c.inChannels, c.kernel, c.kernel], seed: 5)
+            let b = Self.random([c.outChannels], seed: 6)
+            let ours = try medianSeconds(repeats: repeats) {
+                _ = try conv2d(x, weight: w, bias: b, stride: SpatialPair(c.stride), padding: SpatialPair(c.padding))
+            }
+            let (m, n, k) = c.gemm
+            let raw = Self.rawSgemm(m: m, n: n, k: k, transposeB: false, repeats: repeats)
+            printRow("conv2d " + c.name, seconds: ours, flops: c.flops, rawSeconds: raw, torch: torch["conv2d/" + c.name])
+        }
+    }
+
+    private func printRow(_ name: String, seconds: Double, flops: Double, rawSeconds: Double, torch: AnchorTiming?) {
+        let ours = flops / seconds / 1e9
+        let raw = flops / rawSeconds / 1e9
+        let torchColumns = torch.map { (String(format: "%.1f", $0.gflops), String(format: "%.2fx", $0.seconds / seconds)) } ?? ("–", "–")
+        print("| \(name) | \(String(format: "%.2f", seconds * 1e3)) | \(String(format: "%.1f", ours)) | \(String(format: "%.1f", raw)) | \(String(format: "%.2f", ours / raw)) | \(torchColumns.0) | \(torchColumns.1) |")
+    }
+
+    /// A plain row-major sgemm C[m,n] = A[m,k] · B (B is [k,n], or [n,k] transposed), preallocated.
+    private static func rawSgemm(m: Int, n: Int, k: Int, transposeB: Bool, repeats: Int) -> Double {
+        let a = random([m, k], seed: 7).storage
+        let b = random(transposeB ? [n, k] : [k, n], seed: 8).storage
+        var c = [Float](repeating: 0, count: m * n)
+        return medianSeconds(repeats: repeats) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(transposeB ? k : n), 0, &c, Int32(n))
+        }
+    }
+
+    /// Deterministic values in [-1, 1) (a linear congruential generator; content does not matter for timing).
+    private static func random(_ shape: [Int], seed: UInt64) -> Tensor {
+        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        return Tensor(shape: shape) { buffer in
+            for i in buffer.indices {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                buffer[i] = Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
+            }
+        }
+    }
+}
