@@ -106,7 +106,7 @@ public func softmax(_ x: Tensor, axis: Int) throws(TensorError) -> Tensor {
         if inner == 1 {
             // Softmax over the last axis: each contiguous row on its own.
             Parallelism.forEach(outer, minimumPerThread: max(1, 8_192 / length)) { row in
-                softmaxRow(base + row * length, count: length)
+                softmaxRowInPlace(base + row * length, count: length)
             }
         } else {
             // A middle axis: work on `inner`-wide column blocks so that every pass reads whole
@@ -123,9 +123,17 @@ public func softmax(_ x: Tensor, axis: Int) throws(TensorError) -> Tensor {
     return result
 }
 
-private func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+/// Numerically stable softmax of one contiguous row, in place (the maximum is subtracted first).
+/// A row whose every entry is `-inf` (all keys masked) gives NaN like PyTorch's `softmax`, or all
+/// zeros when `zeroWhenFullyMasked` is set, as attention's scaled-dot-product path does.
+@inline(__always)
+func softmaxRowInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, zeroWhenFullyMasked: Bool = false) {
     var maximum = -Float.infinity
     for i in 0..<count { maximum = max(maximum, row[i]) }
+    if zeroWhenFullyMasked && maximum == -.infinity {
+        row.update(repeating: 0, count: count)
+        return
+    }
     var sum: Float = 0
     for i in 0..<count {
         let e = expf(row[i] - maximum)

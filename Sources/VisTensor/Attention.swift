@@ -317,7 +317,7 @@ private func attend(
                         if causal, i + 1 < lk {
                             for j in (i + 1)..<lk { row[j] = -.infinity }
                         }
-                        maskedSoftmaxRow(row, count: lk)
+                        softmaxRowInPlace(row, count: lk, zeroWhenFullyMasked: true)
                     }
                     // out[Lq, Dv] = P V
                     if g.valueDim > 0 {
@@ -336,22 +336,3 @@ private func attend(
     }
 }
 
-/// Numerically stable softmax of one row in place (the maximum is subtracted before `exp`). A row
-/// with no finite-or-larger entry — every key masked with `-inf` — becomes all zeros rather than NaN.
-@inline(__always)
-private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    var maximum = -Float.infinity
-    for j in 0..<count { maximum = max(maximum, row[j]) }
-    guard maximum > -.infinity else {
-        row.update(repeating: 0, count: count)
-        return
-    }
-    var sum: Float = 0
-    for j in 0..<count {
-        let e = expf(row[j] - maximum)
-        row[j] = e
-        sum += e
-    }
-    let inverse = 1 / sum
-    for j in 0..<count { row[j] *= inverse }
-}

@@ -7,19 +7,6 @@ import VisWeights
 /// max |actual - expected| / max |expected| ≤ 1e-5 (float32 with different summation orders).
 let attentionResampleTolerance: Float = 1e-5
 
-/// max |actual - expected| over max |expected|; infinity when the shapes differ, NaN when either
-/// side holds NaN, so that both fail a `<=` check.
-func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
-    guard actual.shape == expected.shape else { return .infinity }
-    var difference: Float = 0, scale: Float = 0
-    for (a, e) in zip(actual.storage, expected.storage) {
-        if a.isNaN || e.isNaN { return .nan }
-        difference = max(difference, abs(a - e))
-        scale = max(scale, abs(e))
-    }
-    return scale > 0 ? difference / scale : difference
-}
-
 /// The reference file written by `Fixtures/ops/generate_ops_attention_resample.py`.
 func attentionResampleFixtures() throws -> SafetensorsFile {
     try SafetensorsFile(path: fixturesDirectory.appendingPathComponent("ops/attention_resample.safetensors").path)
@@ -29,7 +16,7 @@ func attentionResampleFixtures() throws -> SafetensorsFile {
 func expectMatches(_ actual: Tensor, _ name: String, in file: SafetensorsFile,
                    sourceLocation: SourceLocation = #_sourceLocation) throws {
     let expected = try file.tensor(name)
-    let error = relativeError(actual, expected)
+    let error = maxRelativeError(actual, expected)
     #expect(error <= attentionResampleTolerance,
             "\(name): relative error \(error), shapes \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
 }
