@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VisImage", targets: ["VisImage"]),
         .library(name: "VisWeights", targets: ["VisWeights"]),
         .library(name: "VisFiles", targets: ["VisFiles"]),
+        .library(name: "VisModels", targets: ["VisModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,8 +36,10 @@ let package = Package(
         .target(name: "VisTensor", dependencies: ["CBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "VisImage", dependencies: ["CVisCodecs", "VisTensor", "VisFiles"], swiftSettings: optimisedInDebug),
         .target(name: "VisWeights", dependencies: ["VisTensor", "VisFiles"], swiftSettings: optimisedInDebug),
+        .target(name: "VisModels", dependencies: ["VisTensor", "VisImage", "VisWeights"],
+                swiftSettings: optimisedInDebug),
         .executableTarget(name: "vispipe", dependencies: [
-            "VisTensor", "VisImage", "VisWeights",
+            "VisTensor", "VisImage", "VisWeights", "VisModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Release-mode micro-benchmarks of the tensor layer (`make bench`).
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "VisImageTests", dependencies: ["VisImage", "VisWeights"]),
         .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
         .testTarget(name: "VisFilesTests", dependencies: ["VisFiles"]),
+        .testTarget(name: "VisModelsTests", dependencies: ["VisModels", "VisWeights", "VisImage"]),
         .testTarget(name: "VispipeCLITests", dependencies: ["vispipe"]),
     ],
     swiftLanguageModes: [.v6]
