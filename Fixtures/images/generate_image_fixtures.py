@@ -14,10 +14,14 @@ Outputs (all committed, all small):
   images/png/            exif_orientation_6.png (eXIf chunk), huge_dimensions.png (IHDR claims
                          100000 x 100000; tiny file, valid CRCs)
   images/png_extra_expected.safetensors  Pillow decode of exif_orientation_6.png
-  images/jpeg/*.jpg      baseline, progressive, grayscale, CMYK (Adobe), 4:2:0, 4:2:2, 4:4:4,
-                         restart markers, EXIF orientations 1-8, a truncated file
+  images/jpeg/*.jpg      baseline, progressive, grayscale, CMYK (Adobe), YCCK (Adobe transform 2),
+                         4:2:0, 4:2:2, 4:4:4, restart markers, EXIF orientations 1-8, a truncated file
   images/jpeg_expected.safetensors  Pillow exif_transpose + convert("RGB") of each valid JPEG
   images/bad/            empty.png (0 bytes), random.jpg (random bytes), text.png (a text file)
+
+Pillow cannot write YCCK, so ycck.jpg is written by images/tools/write_ycck_jpeg.c, which this
+script compiles with the system C compiler and libjpeg (`cc ... -ljpeg`) into a temporary folder.
+Its expectation is still Pillow's decode of the file.
 
 Alpha of the composite expectations: for colour types 4 and 6 it is Pillow's alpha channel (the
 high byte of 16-bit alpha). For tRNS images it is computed here from the raw PNG samples as the PNG
@@ -26,12 +30,16 @@ alpha from the tRNS table), because Pillow's convert("RGBA") gets two PngSuite f
 (tbbn0g04: 4-bit gray tRNS never matches; tbwn0g16: I;16 with tRNS becomes fully transparent).
 """
 import os
+import shutil
 import struct
+import subprocess
+import tempfile
 import zlib
 
 import numpy as np
 from PIL import Image, ImageOps
-from safetensors.numpy import save_file
+from safetensors import safe_open
+from safetensors.numpy import load_file, save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.join(HERE, "pngsuite")
@@ -43,6 +51,20 @@ def pillow_rgb(path):
         im.load()
         im = ImageOps.exif_transpose(im)
         return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))
+
+
+def save_tensors(tensors, path, metadata=None):
+    """save_file, except that an existing file holding the same tensors and metadata is left alone:
+    the safetensors writer orders metadata entries differently from run to run, and re-running the
+    generator should not produce a byte diff for unchanged expectations."""
+    if os.path.exists(path):
+        with safe_open(path, framework="numpy") as f:
+            old_metadata = f.metadata() or None
+        old = load_file(path)
+        if (old_metadata == (metadata or None) and old.keys() == tensors.keys()
+                and all(old[k].dtype == tensors[k].dtype and np.array_equal(old[k], tensors[k]) for k in old)):
+            return
+    save_file(tensors, path, metadata=metadata)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +184,7 @@ def pngsuite_expectations():
             unique[key] = name
         index[name] = unique[key]
     stored = {tensor_name: tensors[tensor_name] for tensor_name in set(index.values())}
-    save_file(stored, os.path.join(HERE, "pngsuite_expected.safetensors"), metadata=index)
+    save_tensors(stored, os.path.join(HERE, "pngsuite_expected.safetensors"), metadata=index)
     return len(index), len(stored)
 
 
@@ -197,13 +219,58 @@ def png_extras():
     path = os.path.join(out, "exif_orientation_6.png")
     test_picture().save(path, exif=exif)
     assert b"eXIf" in open(path, "rb").read()
-    save_file({"exif_orientation_6": pillow_rgb(path)}, os.path.join(HERE, "png_extra_expected.safetensors"))
+    save_tensors({"exif_orientation_6": pillow_rgb(path)}, os.path.join(HERE, "png_extra_expected.safetensors"))
 
     # IHDR claims 100000 x 100000 8-bit RGB (30 GB decoded); the IDAT holds one filtered row only.
     ihdr = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" + b"\x80" * 30)
     with open(os.path.join(out, "huge_dimensions.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+
+
+def cmyk_picture(width=23, height=17, seed=13):
+    """A small CMYK picture as ink amounts (255 = full ink, Pillow's "CMYK" mode), with every ink
+    varying independently -- black included, which Pillow's RGB -> CMYK conversion leaves at 0."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width]
+    ink = np.stack([
+        255 * x / (width - 1),
+        255 * y / (height - 1),
+        128 + 100 * np.sin(x / 3.0 + y / 4.0),
+        200 * ((x + y) % 7) / 6,
+    ], axis=2)
+    ink += rng.normal(0, 5, ink.shape)
+    return np.clip(np.rint(ink), 0, 255).astype(np.uint8)
+
+
+def adobe_transform(path):
+    """The transform byte of the Adobe APP14 marker (0 CMYK/RGB, 1 YCbCr, 2 YCCK), or None."""
+    data = open(path, "rb").read()
+    pos = 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] not in (0xD9, 0xDA):
+        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        body = data[pos + 4:pos + 2 + length]
+        if data[pos + 1] == 0xEE and body.startswith(b"Adobe") and len(body) >= 12:
+            return body[11]
+        pos += 2 + length
+    return None
+
+
+def write_ycck_jpeg(path, ink, quality):
+    """Compiles tools/write_ycck_jpeg.c and runs it on `ink` ([H, W, 4] uint8 ink amounts)."""
+    compiler = shutil.which("cc")
+    assert compiler, "a C compiler (cc) and libjpeg headers are needed to write the YCCK fixture"
+    height, width, _ = ink.shape
+    with tempfile.TemporaryDirectory() as tmp:
+        tool = os.path.join(tmp, "write_ycck_jpeg")
+        subprocess.run([compiler, "-O2", "-o", tool, os.path.join(HERE, "tools", "write_ycck_jpeg.c"), "-ljpeg"],
+                       check=True)
+        raw = os.path.join(tmp, "picture.cmyk")
+        # The tool takes inverted (Adobe) samples, which is how Pillow itself stores CMYK in a JPEG.
+        (255 - ink).tofile(raw)
+        subprocess.run([tool, str(width), str(height), str(quality), raw, path], check=True)
+    with Image.open(path) as im:
+        assert im.mode == "CMYK" and im.size == (width, height), (im.mode, im.size)
 
 
 def jpeg_fixtures():
@@ -230,9 +297,14 @@ def jpeg_fixtures():
         path = os.path.join(out, stem + ".jpg")
         image.save(path, "JPEG", **kwargs)
         expected[stem] = pillow_rgb(path)
+    ycck = os.path.join(out, "ycck.jpg")
+    write_ycck_jpeg(ycck, cmyk_picture(), quality=90)
+    expected["ycck"] = pillow_rgb(ycck)
+    assert adobe_transform(ycck) == 2, "ycck.jpg must carry an Adobe marker with transform 2 (YCCK)"
+    assert adobe_transform(os.path.join(out, "cmyk.jpg")) == 0, "cmyk.jpg must be plain (untransformed) CMYK"
     assert b"\xff\xdd" in open(os.path.join(out, "restart_markers.jpg"), "rb").read(), "no DRI marker"
     assert b"Adobe" in open(os.path.join(out, "cmyk.jpg"), "rb").read(), "CMYK without Adobe marker"
-    save_file(expected, os.path.join(HERE, "jpeg_expected.safetensors"))
+    save_tensors(expected, os.path.join(HERE, "jpeg_expected.safetensors"))
 
     baseline = open(os.path.join(out, "baseline.jpg"), "rb").read()
     with open(os.path.join(out, "truncated.jpg"), "wb") as f:

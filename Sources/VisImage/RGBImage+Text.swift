@@ -44,16 +44,21 @@ extension RGBImage {
 
     /// Draws a detection-style label: `text` on a filled background box, placed just above the
     /// point (`x`, `y`) (typically a box's top-left corner), or just below it when there is no
-    /// room above, and shifted left if it would run past the right edge. Returns the label's box
-    /// (which may extend beyond the image only when the image is smaller than the label).
+    /// room above, and shifted left if it would run past the right edge. The box leaves 2 font
+    /// pixels (`2 * scale` image pixels) of background above the text and 1 on the other sides.
+    /// Returns the label's box (which may extend beyond the image only when the image is smaller
+    /// than the label).
     @discardableResult
     public mutating func drawLabel(_ text: String, x: Double, y: Double, textColor: RGBColor = .white,
                                    background: RGBColor, backgroundAlpha: Double = 1,
                                    scale: Int = 1) -> PixelRegion {
         let s = max(scale, 1)
-        let padding = s
+        // The glyph cell's bottom row is the descender row, blank for capitals and digits, so one
+        // font pixel below already looks like two; two above makes capitals sit centred instead
+        // of touching the top edge.
+        let padding = (top: 2 * s, bottom: s, side: s)
         let size = Self.textSize(text, scale: s)
-        let boxWidth = size.width + 2 * padding, boxHeight = size.height + 2 * padding
+        let boxWidth = size.width + 2 * padding.side, boxHeight = size.height + padding.top + padding.bottom
         let anchorX = DrawingCoordinates.nearestEdge(x) ?? 0
         let anchorY = DrawingCoordinates.nearestEdge(y) ?? 0
         var left = min(anchorX, width - boxWidth)
@@ -62,7 +67,7 @@ extension RGBImage {
         let region = PixelRegion(x: left, y: top, width: boxWidth, height: boxHeight)
         fillRectangle(left: Double(left), top: Double(top), right: Double(left + boxWidth),
                       bottom: Double(top + boxHeight), color: background, alpha: backgroundAlpha)
-        drawText(text, x: left + padding, y: top + padding, color: textColor, scale: s)
+        drawText(text, x: left + padding.side, y: top + padding.top, color: textColor, scale: s)
         return region
     }
 }

@@ -6,7 +6,7 @@ import VisImage
 /// ISLOW DCT and fancy upsampling, so the pixels must agree to within 1 level per channel.
 @Suite struct JPEGDecodeTests {
     static let tolerance = 1
-    static let stems = ["baseline", "progressive", "grayscale", "cmyk", "subsampling_420", "subsampling_422",
+    static let stems = ["baseline", "progressive", "grayscale", "cmyk", "ycck", "subsampling_420", "subsampling_422",
                         "subsampling_444", "restart_markers"] + (1...8).map { "orientation_\($0)" }
 
     @Test(arguments: stems)

@@ -44,25 +44,63 @@ struct TextDrawingTests {
         #expect(painted.count == single.positions(of: paint).count * scale * scale)
     }
 
-    @Test func labelRendersTextInsideItsBackgroundBoxOnly() {
+    @Test(arguments: [1, 2, 3])
+    func labelRendersTextInsideItsBackgroundBoxOnly(scale: Int) {
         let background = RGBColor(0, 90, 200)
-        var image = RGBImage(width: 160, height: 60, fill: drawingBackground)
-        let region = image.drawLabel("cat 0.93", x: 20, y: 30, textColor: .white, background: background, scale: 2)
-        let size = RGBImage.textSize("cat 0.93", scale: 2)
-        #expect(region == PixelRegion(x: 20, y: 30 - (size.height + 4), width: size.width + 4, height: size.height + 4))
-        var textPixels = 0
-        for y in 0..<60 {
-            for x in 0..<160 {
+        let text = "Wg|0.93 {TOP}"
+        var image = RGBImage(width: 300, height: 100, fill: drawingBackground)
+        let region = image.drawLabel(text, x: 20, y: 70, textColor: .white, background: background, scale: scale)
+        let size = RGBImage.textSize(text, scale: scale)
+        // 2 font pixels of padding above the text, 1 below and on each side; bottom edge on the anchor.
+        let boxHeight = size.height + 3 * scale
+        #expect(region == PixelRegion(x: 20, y: 70 - boxHeight, width: size.width + 2 * scale, height: boxHeight))
+        var textPixels = Set<PixelPosition>()
+        for y in 0..<image.height {
+            for x in 0..<image.width {
                 let color = image[x, y]
                 if region.contains(x: x, y: y) {
                     #expect(color == background || color == .white, "(\(x), \(y)) is \(color)")
-                    if color == .white { textPixels += 1 }
+                    if color == .white { textPixels.insert(PixelPosition(x, y)) }
                 } else {
                     #expect(color == drawingBackground, "(\(x), \(y)) outside the label is \(color)")
                 }
             }
         }
-        #expect(textPixels > 40)
+        // Every glyph pixel survives: the label's text is exactly the text drawn on its own, moved.
+        var alone = RGBImage(width: 300, height: 100, fill: drawingBackground)
+        alone.drawText(text, x: 0, y: 0, color: .white, scale: scale)
+        let reference = alone.positions(of: .white)
+        guard let inked = bounds(of: textPixels), let referenceBounds = bounds(of: reference) else {
+            Issue.record("no text drawn")
+            return
+        }
+        let dx = inked.minX - referenceBounds.minX, dy = inked.minY - referenceBounds.minY
+        let expected = Set(reference.map { PixelPosition($0.x + dx, $0.y + dy) })
+        let lost = expected.subtracting(textPixels), extra = textPixels.subtracting(expected)
+        #expect(lost.isEmpty && extra.isEmpty,
+                "\(lost.count) glyph pixels lost (rows \(Set(lost.map(\.y)).sorted())), \(extra.count) extra")
+        // The inked rows and columns are inside the box with at least one font pixel of background
+        // around them (the descender of g reaches the glyph cell's bottom row).
+        #expect(inked.minY - region.y >= 2 * scale)
+        #expect(region.y + region.height - 1 - inked.maxY >= scale)
+        #expect(inked.minX - region.x >= scale)
+        #expect(region.x + region.width - 1 - inked.maxX >= scale)
+    }
+
+    /// Text without descenders sits vertically centred in its label box.
+    @Test(arguments: [1, 2, 3])
+    func capitalsAreCentredInTheLabel(scale: Int) throws {
+        var image = RGBImage(width: 200, height: 60, fill: drawingBackground)
+        let region = image.drawLabel("TOP 42", x: 5, y: 50, background: paint, scale: scale)
+        let inked = try #require(bounds(of: image.positions(of: .white)))
+        #expect(inked.minY - region.y == region.y + region.height - 1 - inked.maxY)
+        #expect(inked.minY - region.y == 2 * scale)
+    }
+
+    private func bounds(of pixels: Set<PixelPosition>) -> (minX: Int, minY: Int, maxX: Int, maxY: Int)? {
+        guard let minX = pixels.map(\.x).min(), let maxX = pixels.map(\.x).max(),
+              let minY = pixels.map(\.y).min(), let maxY = pixels.map(\.y).max() else { return nil }
+        return (minX, minY, maxX, maxY)
     }
 
     @Test func labelMovesBelowTheAnchorAtTheTopAndLeftAtTheRightEdge() {
