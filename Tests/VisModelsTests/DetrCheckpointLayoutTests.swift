@@ -62,7 +62,8 @@ import VisWeights
                 Issue.record("no \(piece)_proj.weight"); continue
             }
             #expect(tensor.shape == [rows, rowLength])
-            #expect(tensor.storage == Array(stacked.storage[(index * rows * rowLength)..<((index + 1) * rows * rowLength)]))
+            let rowsMatch = tensor.storage == Array(stacked.storage[(index * rows * rowLength)..<((index + 1) * rows * rowLength)])
+            #expect(rowsMatch, "\(piece)_proj.weight is not rows \(index * rows)..<\((index + 1) * rows) of in_proj_weight")
         }
         #expect(original.names.contains { $0.hasSuffix(".num_batches_tracked") })
         #expect(!store.remainingNames.contains { $0.hasSuffix(".num_batches_tracked") })
