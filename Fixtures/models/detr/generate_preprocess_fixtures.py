@@ -71,7 +71,6 @@ CASES = [
 def write_preprocess_fixtures() -> None:
     root = HERE / "preprocess"
     shutil.rmtree(root, ignore_errors=True)
-    hub_config = HERE / "layouts" / "_config_for_auto.json"
     for name, config, sizes in CASES:
         directory = root / name
         directory.mkdir(parents=True)

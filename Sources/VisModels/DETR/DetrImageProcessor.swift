@@ -11,10 +11,11 @@ import VisTensor
 /// 4. pad every image at the bottom and right with zeros to the batch's largest height and width
 ///    (or `padSize`), with a mask that is 1 on real pixels.
 ///
-/// transformers picks its torchvision-based `DetrImageProcessor` instead whenever torchvision is
-/// installed; that one resizes with torch's uint8 kernel and normalises as
-/// `(x - 255·mean) / (255·std)`, so its values can differ from these by one 8-bit level at a few
-/// pixels and by float32 rounding elsewhere.
+/// transformers' `AutoImageProcessor` (and so `pipeline("object-detection")`) picks the
+/// torchvision-based `DetrImageProcessor` instead whenever torchvision is installed; that one
+/// resizes with torch's uint8 kernel and normalises as `(x - 255·mean) / (255·std)`, so its values
+/// differ from these by one 8-bit level (≈0.0175 after normalisation) at a few pixels and by
+/// float32 rounding elsewhere; with NEAREST it samples other source pixels altogether.
 public struct DetrImageProcessor: Sendable {
     /// Whether images are resized (`do_resize`).
     public var doResize: Bool = true
