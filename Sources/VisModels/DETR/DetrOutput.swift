@@ -1,12 +1,11 @@
 import VisTensor
 
-/// The raw outputs of a DETR object detector for a batch.
-///
-/// (Shared with the model's forward pass; defined here so post-processing builds on its own.)
+/// The raw predictions of `DetrModel.forward`, as transformers' `DetrObjectDetectionOutput`.
 public struct DetrOutput: Sendable {
-    /// Class logits `[B, Q, C + 1]`; the last class is "no object".
+    /// Class logits `[B, numQueries, numLabels + 1]`; the last class is "no object".
     public let logits: Tensor
-    /// Boxes `[B, Q, 4]` as `(cx, cy, w, h)`, relative to the unpadded image (0…1).
+    /// Boxes `[B, numQueries, 4]` as (center x, center y, width, height), each in [0, 1] relative to
+    /// the image's unpadded size.
     public let predBoxes: Tensor
 
     public init(logits: Tensor, predBoxes: Tensor) {

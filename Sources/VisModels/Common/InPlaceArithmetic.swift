@@ -1,0 +1,25 @@
+import VisTensor
+
+/// `x += y` over equal shapes, optionally followed by ReLU in the same pass (a residual
+/// connection). Runs on contiguous chunks in parallel; no allocation.
+func addInPlace(_ x: inout Tensor, _ y: Tensor, thenReLU relu: Bool = false, op: String) throws(TensorError) {
+    guard x.shape == y.shape else {
+        throw .shapeMismatch(op: op, detail: "cannot add \(y.shape) to \(x.shape)")
+    }
+    let count = x.count
+    let chunk = 1 << 15
+    let chunks = (count + chunk - 1) / chunk
+    y.storage.withUnsafeBufferPointer { source in
+        x.storage.withUnsafeMutableBufferPointer { target in
+            guard let s = source.baseAddress, let t = target.baseAddress else { return }
+            Parallelism.forEach(chunks) { index in
+                let start = index * chunk, end = min(count, start + chunk)
+                if relu {
+                    for i in start..<end { let v = t[i] + s[i]; t[i] = v < 0 ? 0 : v }
+                } else {
+                    for i in start..<end { t[i] += s[i] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import VisTensor
+import VisWeights
+
+/// A bias-free convolution followed by a frozen batch norm, folded at load time into one
+/// convolution with a bias (`Conv2dParameters.foldingBatchNorm`), so inference runs one `conv2d`
+/// whose bias pass can also apply the ReLU that follows.
+struct FoldedConvolution: Sendable {
+    let parameters: Conv2dParameters
+    let stride: Int
+    let padding: Int
+    let dilation: Int
+
+    var outputChannels: Int { parameters.weight.shape[0] }
+
+    /// Takes `<convolution>.weight` `[out, in, k, k]` and `<batchNorm>.{weight, bias, running_mean,
+    /// running_var}` `[out]` from `weights` (problems are recorded there for `finish()`), and folds
+    /// them with eps 1e-5, as DETR's `DetrFrozenBatchNorm2d`.
+    init(taking weights: inout WeightStore, convolution: String, batchNorm: String,
+         inputChannels: Int, outputChannels: Int, kernel: Int,
+         stride: Int = 1, padding: Int = 0, dilation: Int = 1) throws(ModelError) {
+        let weight = weights.take("\(convolution).weight", shape: [outputChannels, inputChannels, kernel, kernel])
+        func statistic(_ name: String) -> Tensor { weights.take("\(batchNorm).\(name)", shape: [outputChannels]) }
+        let (gamma, beta, mean, variance) = (statistic("weight"), statistic("bias"), statistic("running_mean"), statistic("running_var"))
+        do {
+            let norm = try BatchNormParameters(weight: gamma, bias: beta, runningMean: mean, runningVariance: variance, eps: 1e-5)
+            parameters = try Conv2dParameters(weight: weight).foldingBatchNorm(norm)
+        } catch {
+            throw .computation(stage: "folding \(batchNorm) into \(convolution)", error)
+        }
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+    }
+
+    /// The convolution and its batch norm, with the following ReLU fused when `relu` is set.
+    func callAsFunction(_ x: Tensor, relu: Bool) throws(TensorError) -> Tensor {
+        try conv2d(x, weight: parameters.weight, bias: parameters.bias, stride: SpatialPair(stride),
+                   padding: SpatialPair(padding), dilation: SpatialPair(dilation), fusedReLU: relu)
+    }
+}
