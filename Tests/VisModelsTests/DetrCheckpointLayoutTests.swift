@@ -4,13 +4,22 @@ import VisTensor
 @testable import VisModels
 import VisWeights
 
-/// One tiny random DETR saved in every layout (Fixtures/models/detr/generate_layout_fixtures.py):
-/// each file, renamed to canonical names, must hold exactly the tensors of hub.safetensors.
+/// One tiny random DETR saved in every layout (Fixtures/models/detr/generate_layout_fixtures.py,
+/// one model folder per layout): each checkpoint, renamed to canonical names, must hold exactly the
+/// tensors of the hub file, and each folder must load as a whole model giving transformers' outputs.
 @Suite struct DetrCheckpointLayoutTests {
     static let layoutsDirectory = fixturesDirectory.appendingPathComponent("models/detr/layouts")
 
+    /// The layout fixtures' model folders, with the layout each is in.
+    static let folders: [(String, DetrCheckpointLayout)] = [
+        ("hub", .hub), ("transformers5", .transformers5), ("original", .original),
+        ("hf_resnet_hub", .hub), ("hf_resnet_transformers5", .transformers5),
+    ]
+
+    static func folder(_ name: String) -> String { layoutsDirectory.appendingPathComponent(name).path }
+
     static func checkpoint(_ name: String) throws -> Checkpoint {
-        try Checkpoint(file: layoutsDirectory.appendingPathComponent(name).path)
+        try Checkpoint.open(directory: folder(name))
     }
 
     /// Every tensor of a canonicalised store, by name.
@@ -18,18 +27,12 @@ import VisWeights
         Dictionary(uniqueKeysWithValues: store.remainingNames.map { ($0, store.peek($0)!) })
     }
 
-    @Test(arguments: [
-        ("hub.safetensors", DetrCheckpointLayout.hub),
-        ("transformers5.safetensors", .transformers5),
-        ("original.safetensors", .original),
-        ("hf_resnet_hub.safetensors", .hub),
-        ("hf_resnet_transformers5.safetensors", .transformers5),
-    ])
-    func everyLayoutCanonicalisesToTheHubFile(file: String, layout: DetrCheckpointLayout) throws {
-        let checkpoint = try Self.checkpoint(file)
+    @Test(arguments: folders)
+    func everyLayoutCanonicalisesToTheHubFile(folder: String, layout: DetrCheckpointLayout) throws {
+        let checkpoint = try Self.checkpoint(folder)
         #expect(DetrCheckpointLayout.detect(names: checkpoint.names) == layout)
 
-        let reference = try Self.checkpoint("hub.safetensors")
+        let reference = try Self.checkpoint("hub")
         let expected = Dictionary(uniqueKeysWithValues: try reference.names.map { ($0, try reference.weight($0)) })
         let canonical = Self.contents(try DetrCheckpointLayout.canonicalWeights(from: checkpoint))
 
@@ -40,7 +43,7 @@ import VisWeights
     }
 
     @Test func canonicalNamesAreTheSavePretrainedNames() throws {
-        let names = Set(try Self.checkpoint("hub.safetensors").names)
+        let names = Set(try Self.checkpoint("hub").names)
         for name in ["model.backbone.conv_encoder.model.conv1.weight", "model.backbone.conv_encoder.model.layer1.0.bn1.running_mean",
                      "model.backbone.conv_encoder.model.layer2.1.conv3.weight", "model.backbone.conv_encoder.model.layer1.0.downsample.1.bias",
                      "model.input_projection.weight", "model.query_position_embeddings.weight",
@@ -53,7 +56,7 @@ import VisWeights
     }
 
     @Test func originalLayoutSplitsStackedProjectionsInQKVOrder() throws {
-        let original = try Self.checkpoint("original.safetensors")
+        let original = try Self.checkpoint("original")
         let stacked = try original.tensor("transformer.decoder.layers.0.multihead_attn.in_proj_weight")
         let store = try DetrCheckpointLayout.canonicalWeights(from: original)
         let rows = stacked.shape[0] / 3, rowLength = stacked.shape[1]
@@ -69,20 +72,16 @@ import VisWeights
         #expect(!store.remainingNames.contains { $0.hasSuffix(".num_batches_tracked") })
     }
 
-    @Test func hfResNetNamesMapToTimmNames() {
-        let cases: [(String, String?)] = [
-            ("embedder.embedder.convolution.weight", "conv1.weight"),
-            ("embedder.embedder.normalization.running_var", "bn1.running_var"),
-            ("encoder.stages.0.layers.0.layer.2.convolution.weight", "layer1.0.conv3.weight"),
-            ("encoder.stages.3.layers.2.layer.0.normalization.bias", "layer4.2.bn1.bias"),
-            ("encoder.stages.1.layers.0.shortcut.convolution.weight", "layer2.0.downsample.0.weight"),
-            ("encoder.stages.1.layers.0.shortcut.normalization.running_mean", "layer2.0.downsample.1.running_mean"),
-            ("encoder.stages.1.layers.0.shortcut.convolution.bias", nil),
-            ("encoder.stages.x.layers.0.layer.0.convolution.weight", nil),
-            ("encoder.stages.0.layers.0.layer.0.activation.weight", nil),
-            ("embedder.pooler.weight", nil),
-        ]
-        for (hf, timm) in cases { #expect(DetrCheckpointLayout.hfResNetToTimmBackboneName(hf) == timm, "\(hf)") }
+    /// A Hugging Face ResNet backbone is renamed by `ResNetKeyNames` (tested in ResNetTests) in
+    /// every layout that can hold one; backbone names it does not know are refused.
+    @Test func hfResNetBackboneNamesBecomeTimmNames() {
+        #expect(DetrCheckpointLayout.hub.renaming(of: "model.backbone.conv_encoder.model.encoder.stages.1.layers.0.shortcut.normalization.bias")
+                == .renamed("model.backbone.conv_encoder.model.layer2.0.downsample.1.bias"))
+        #expect(DetrCheckpointLayout.transformers5.renaming(of: "model.backbone.model.embedder.embedder.convolution.weight")
+                == .renamed("model.backbone.conv_encoder.model.conv1.weight"))
+        #expect(DetrCheckpointLayout.hub.renaming(of: "model.backbone.conv_encoder.model.encoder.stages.0.layers.0.layer.1.normalization.num_batches_tracked")
+                == .dropped)
+        #expect(DetrCheckpointLayout.hub.renaming(of: "model.backbone.conv_encoder.model.embedder.pooler.weight") == .unmapped)
     }
 
     @Test func layoutDetectionNeedsDistinctiveNamesOfOneLayout() {
@@ -130,8 +129,9 @@ import VisWeights
         }
 
         let unknown = try checkpoint("unknown.safetensors", names: ["vit.embeddings.cls_token", "classifier.weight"])
-        #expect(throws: DetrInputError.unrecognisedCheckpointLayout(file: unknown.path, tensorCount: 2,
-                                                                     sampleNames: ["classifier.weight", "vit.embeddings.cls_token"])) {
+        #expect(throws: ModelError.unrecognisedCheckpointLayout(file: unknown.path, model: "DETR",
+                                                                 knownLayouts: DetrCheckpointLayout.allCases.map(\.description), tensorCount: 2,
+                                                                 sampleNames: ["classifier.weight", "vit.embeddings.cls_token"])) {
             _ = try DetrCheckpointLayout.canonicalWeights(from: unknown)
         }
 
@@ -141,9 +141,9 @@ import VisWeights
             _ = try DetrCheckpointLayout.canonicalWeights(from: prenorm)
             Issue.record("a pre-norm checkpoint loaded")
         } catch {
-            #expect(error == .unmappedCheckpointNames(file: prenorm.path, layout: .original,
+            #expect(error == .unmappedCheckpointNames(file: prenorm.path, layout: DetrCheckpointLayout.original.description,
                                                       names: ["backbone.1.col_embed.weight", "transformer.encoder.norm.weight"]))
-            #expect(error.description.contains("transformer.encoder.norm.weight"))
+            #expect(error.description.contains("transformer.encoder.norm.weight") && error.description.contains(prenorm.path))
         }
     }
 }

@@ -24,9 +24,9 @@ enum DetrFixtures {
         return difference / max(scale, .leastNormalMagnitude)
     }
 
-    /// The canonical weights of a fixture model folder.
+    /// The canonical weights of a fixture model folder, renamed as `DetrModel.load(directory:)` does.
     static func weights(_ name: String) throws -> WeightStore {
-        try WeightStore(checkpoint: Checkpoint.open(directory: modelPath(name)), renaming: DetrModel.hubRenaming)
+        try DetrCheckpointLayout.canonicalWeights(from: Checkpoint.open(directory: modelPath(name)))
     }
 
     /// A fresh temporary directory, removed by the caller.

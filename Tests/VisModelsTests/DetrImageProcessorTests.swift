@@ -81,7 +81,7 @@ import VisWeights
                 _ = try DetrImageProcessor(directory: directory.path)
                 Issue.record("accepted \(json)")
             } catch {
-                guard case .unsupportedPreprocessorValue(let file, let reportedKey, _, _) = error else {
+                guard case .invalidConfigValue(let file, let reportedKey, _, _) = error else {
                     Issue.record("\(json): \(error)"); continue
                 }
                 #expect(reportedKey == key, "\(json)")
@@ -91,7 +91,13 @@ import VisWeights
         for json in ["{not json", "[1, 2]"] {
             let directory = try TemporaryConfigDirectory(json: json)
             defer { directory.remove() }
-            #expect(throws: DetrInputError.self) { _ = try DetrImageProcessor(directory: directory.path) }
+            do {
+                _ = try DetrImageProcessor(directory: directory.path)
+                Issue.record("accepted \(json)")
+            } catch {
+                guard case .unreadableConfig(let file, _) = error else { Issue.record("\(json): \(error)"); continue }
+                #expect(file.hasSuffix("preprocessor_config.json"))
+            }
         }
     }
 
@@ -110,20 +116,27 @@ import VisWeights
     @Test func badBatchesAreRefused() throws {
         var processor = DetrImageProcessor()
         processor.resizeRule = .shortestEdge(8, longestEdge: 16)
-        #expect(throws: DetrInputError.self) { _ = try processor.preprocess([]) }
+        #expect(throws: ModelError.self) { _ = try processor.preprocess([]) }
         processor.doPad = false
         let images = [RGBImage(width: 10, height: 8), RGBImage(width: 8, height: 8)]
-        #expect(throws: DetrInputError.self) { _ = try processor.preprocess(images) }
+        #expect(throws: ModelError.self) { _ = try processor.preprocess(images) }
         processor.doPad = true
         processor.padSize = (height: 8, width: 9)
-        #expect(throws: DetrInputError.self) { _ = try processor.preprocess(images) }
+        #expect(throws: ModelError.self) { _ = try processor.preprocess(images) }
         processor.padSize = nil
         let padded = try processor.preprocess(images)
         #expect(padded.pixelValues.shape == [2, 3, 8, 10])
         #expect(padded.pixelMask[1, 7, 8] == 0 && padded.pixelMask[1, 7, 7] == 1 && padded.pixelMask[0, 7, 9] == 1)
         // A rule that leaves no rows at all for an extremely wide image.
         processor.resizeRule = .fit(maxHeight: 4, maxWidth: 4)
-        #expect(throws: DetrInputError.self) { _ = try processor.preprocess([RGBImage(width: 40, height: 1)]) }
+        do {
+            _ = try processor.preprocess([RGBImage(width: 8, height: 8), RGBImage(width: 40, height: 1)])
+            Issue.record("a zero-height resize was accepted")
+        } catch {
+            guard case .image(let index, _) = error else { Issue.record("\(error)"); return }
+            #expect(index == 1)
+            #expect(error.description.hasPrefix("image 1: resize"), "\(error)")
+        }
     }
 }
 

@@ -67,12 +67,12 @@ import VisWeights
     @Test func mismatchedOutputsAreRefused() throws {
         let (_, output, sizes) = try Self.load()
         let processor = DetrPostProcessor(id2label: [:])
-        #expect(throws: DetrInputError.self) { _ = try processor.detections(output, originalSizes: [sizes[0]]) }
+        #expect(throws: ModelError.self) { _ = try processor.detections(output, originalSizes: [sizes[0]]) }
         let badBoxes = DetrOutput(logits: output.logits, predBoxes: Tensor(zeros: [2, 7, 3]))
-        #expect(throws: DetrInputError.self) { _ = try processor.detections(badBoxes, originalSizes: sizes) }
+        #expect(throws: ModelError.self) { _ = try processor.detections(badBoxes, originalSizes: sizes) }
         let noClasses = DetrOutput(logits: Tensor(zeros: [2, 7, 1]), predBoxes: output.predBoxes)
-        #expect(throws: DetrInputError.self) { _ = try processor.detections(noClasses, originalSizes: sizes) }
-        #expect(throws: DetrInputError.self) {
+        #expect(throws: ModelError.self) { _ = try processor.detections(noClasses, originalSizes: sizes) }
+        #expect(throws: ModelError.self) {
             _ = try DetrPostProcessor(id2label: [:], topK: -1).detections(output, originalSizes: sizes)
         }
     }

@@ -16,6 +16,9 @@ import Testing
             ("encoder.stages.x.layers.0.layer.0.convolution.weight", nil),
             ("encoder.stages.0.layers.0.layer.0.convolution.bias", nil),
             ("embedder.embedder.normalization.weight.extra", nil),
+            ("encoder.stages.1.layers.0.shortcut.convolution.bias", nil),
+            ("encoder.stages.0.layers.0.layer.0.activation.weight", nil),
+            ("embedder.pooler.weight", nil),
         ]
         for (name, expected) in cases {
             #expect(ResNetKeyNames.timmName(forHuggingFaceName: name) == expected, "\(name)")

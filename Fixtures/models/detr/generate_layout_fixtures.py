@@ -8,17 +8,24 @@ decoder layer, 5 queries, 3 classes, and a timm "resnet50" backbone shrunk to bo
 depth (1, 2, 1, 1) and widths (2, 2, 4, 4) (outputs 8, 8, 16, 16 channels). Every parameter and
 batch-norm statistic is redrawn at random so that a wrong mapping cannot pass by accident.
 
-Outputs (Fixtures/models/detr/layouts/, about 65 KB each):
-- hub.safetensors: what `save_pretrained` writes (the canonical names; the reference for the tests).
-- transformers5.safetensors: `model.state_dict()` of the same model in memory (transformers 5 names:
+Outputs (Fixtures/models/detr/layouts/<layout>/, each a model folder holding `model.safetensors` of about
+65 KB and the `config.json` that describes the model):
+- hub/: what `save_pretrained` writes (the canonical names; the reference for the tests).
+- transformers5/: `model.state_dict()` of the same model in memory (transformers 5 names:
   `model.backbone.model.*`, `o_proj`, `layers.N.mlp.fc1`).
-- original.safetensors: the same weights under the facebookresearch/detr names (`backbone.0.body.*`,
+- original/: the same weights under the facebookresearch/detr names (`backbone.0.body.*`,
   `transformer.*` with q/k/v stacked into `in_proj_weight`/`in_proj_bias`, `linear1`, `norm1`, …),
   plus int64 `num_batches_tracked` buffers as torchvision-initialised checkpoints carry them.
-- hf_resnet_hub.safetensors / hf_resnet_transformers5.safetensors: the same weights in a DETR whose
-  backbone is an HF `ResNetConfig` (saved file and in-memory names). The script checks that this
-  model's outputs equal the timm-backbone model's, so the HF-ResNet -> timm name mapping is verified
-  by computation, not only by names.
+- hf_resnet_hub/ and hf_resnet_transformers5/: the same weights in a DETR whose backbone is an HF
+  `ResNetConfig` (saved file and in-memory names). The script checks that this model's outputs
+  equal the timm-backbone model's, so the HF-ResNet -> timm name mapping is verified by
+  computation, not only by names.
+- expected.safetensors: `pixel_values` [2, 1, 32, 64], `pixel_mask` [2, 32, 64] (the second image
+  padded on the right) and the timm model's `logits` and `pred_boxes` for them.
+
+The timm models' config.json is what `save_pretrained` writes plus the shrunk ResNet's `layers` and
+`channels` in `backbone_config` (transformers 5.23 keeps such keys in the file but does not forward
+them to timm; vispipe reads them, as in generate_detr_fixtures.py).
 
 Every file, renamed to canonical names, must equal hub.safetensors tensor for tensor.
 """
@@ -81,6 +88,14 @@ def saved_file(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     with tempfile.TemporaryDirectory() as directory:
         model.save_pretrained(directory)
         return load_file(str(Path(directory) / "model.safetensors"))
+
+
+def write_model(name: str, tensors: dict[str, torch.Tensor], config) -> None:
+    """A model folder: the tensors as model.safetensors beside config.json."""
+    folder = OUT / name
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(folder / "model.safetensors"))
+    config.save_pretrained(str(folder))
 
 
 def in_memory(model: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -151,12 +166,15 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
 
     timm_model = timm_tiny_detr()
+    # The shrunk ResNet's arguments, for config.json (they change no weight).
+    timm_model.config.backbone_config.layers = list(DEPTHS)
+    timm_model.config.backbone_config.channels = list(BOTTLENECK_WIDTHS)
     randomise(timm_model)
     hub = saved_file(timm_model)
     assert "model.backbone.conv_encoder.model.layer1.0.conv3.weight" in hub and "model.encoder.layers.0.fc1.weight" in hub
-    save_file(hub, str(OUT / "hub.safetensors"))
-    save_file(in_memory(timm_model), str(OUT / "transformers5.safetensors"))
-    save_file(to_original(hub), str(OUT / "original.safetensors"))
+    write_model("hub", hub, timm_model.config)
+    write_model("transformers5", in_memory(timm_model), timm_model.config)
+    write_model("original", to_original(hub), timm_model.config)
 
     # The same weights in an HF-ResNet-backbone DETR, loaded through the inverse of the name mapping.
     hf_model = hf_resnet_tiny_detr()
@@ -173,11 +191,23 @@ def main() -> None:
         diff = (getattr(a, field) - getattr(b, field)).abs().max().item()
         assert diff < 1e-5, f"HF-ResNet and timm backbones disagree on {field}: {diff}"
         print(f"timm vs HF-ResNet backbone, max |Δ {field}| = {diff:.2e}")
-    save_file(saved_file(hf_model), str(OUT / "hf_resnet_hub.safetensors"))
-    save_file(in_memory(hf_model), str(OUT / "hf_resnet_transformers5.safetensors"))
+    write_model("hf_resnet_hub", saved_file(hf_model), hf_model.config)
+    write_model("hf_resnet_transformers5", in_memory(hf_model), hf_model.config)
 
-    for path in sorted(OUT.glob("*.safetensors")):
-        print(f"{path.name}: {path.stat().st_size} bytes, {len(load_file(str(path)))} tensors")
+    # A small reference run, for loading every layout as a whole model.
+    pixels = torch.randn(2, 1, 32, 64)
+    mask = torch.ones(2, 32, 64, dtype=torch.int64)
+    mask[1, :, 40:] = 0
+    with torch.no_grad():
+        out = timm_model(pixel_values=pixels, pixel_mask=mask)
+    save_file({"pixel_values": pixels.contiguous(), "pixel_mask": mask.float().contiguous(),
+               "logits": out.logits.contiguous(), "pred_boxes": out.pred_boxes.contiguous()},
+              str(OUT / "expected.safetensors"))
+
+    for path in sorted(OUT.glob("**/*")):
+        if path.is_file():
+            extra = f", {len(load_file(str(path)))} tensors" if path.suffix == ".safetensors" else ""
+            print(f"{path.relative_to(OUT)}: {path.stat().st_size} bytes{extra}")
 
 
 if __name__ == "__main__":

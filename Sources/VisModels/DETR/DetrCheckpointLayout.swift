@@ -1,3 +1,4 @@
+import Foundation
 import VisTensor
 import VisWeights
 
@@ -79,7 +80,7 @@ public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, Cus
     }
 
     /// The canonical prefix of every backbone tensor (followed by timm ResNet names).
-    static let canonicalBackbonePrefix = "model.backbone.conv_encoder.model."
+    static let canonicalBackbonePrefix = DetrModel.backbonePrefix
 
     /// The canonical fate of `name` in this layout.
     func renaming(of name: String) -> Renaming {
@@ -95,52 +96,16 @@ public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, Cus
         }
     }
 
-    /// For a backbone name under `prefix`: the canonical name, translating HF ResNet names to timm's.
+    /// For a backbone name under `prefix`: the canonical name, translating HF ResNet names
+    /// (`embedder.*`, `encoder.stages.*`) to timm's.
     private static func canonicalBackbone(_ name: String, prefix: String) -> Renaming? {
         guard name.hasPrefix(prefix) else { return nil }
         let inner = String(name.dropFirst(prefix.count))
         guard inner.hasPrefix("embedder.") || inner.hasPrefix("encoder.") else {
             return .renamed(canonicalBackbonePrefix + inner)
         }
-        return hfResNetToTimmBackboneName(inner).map { .renamed(canonicalBackbonePrefix + $0) } ?? .unmapped
-    }
-
-    /// The timm ResNet name of a Hugging Face `ResNetModel` parameter (relative to the backbone),
-    /// or `nil` when `name` is not one:
-    ///
-    /// | HF ResNet                                                  | timm                     |
-    /// |------------------------------------------------------------|--------------------------|
-    /// | `embedder.embedder.convolution.weight`                     | `conv1.weight`           |
-    /// | `embedder.embedder.normalization.P`                        | `bn1.P`                  |
-    /// | `encoder.stages.S.layers.J.layer.K.convolution.weight`     | `layer{S+1}.J.conv{K+1}.weight` |
-    /// | `encoder.stages.S.layers.J.layer.K.normalization.P`        | `layer{S+1}.J.bn{K+1}.P` |
-    /// | `encoder.stages.S.layers.J.shortcut.convolution.weight`    | `layer{S+1}.J.downsample.0.weight` |
-    /// | `encoder.stages.S.layers.J.shortcut.normalization.P`       | `layer{S+1}.J.downsample.1.P` |
-    ///
-    /// `P` is `weight`, `bias`, `running_mean` or `running_var`. Both ResNets put the stride on the
-    /// 3x3 convolution (v1.5) by default, so the tensors correspond one to one (the fixture
-    /// generator checks this by running both backbones).
-    public static func hfResNetToTimmBackboneName(_ name: String) -> String? {
-        let parts = name.split(separator: ".").map(String.init)
-        let normParameters: Set<String> = ["weight", "bias", "running_mean", "running_var"]
-        func convOrNorm(_ tail: ArraySlice<String>, conv: String, norm: String) -> String? {
-            guard tail.count == 2 else { return nil }
-            let (kind, parameter) = (tail[tail.startIndex], tail[tail.startIndex + 1])
-            if kind == "convolution" && parameter == "weight" { return "\(conv).weight" }
-            if kind == "normalization" && normParameters.contains(parameter) { return "\(norm).\(parameter)" }
-            return nil
-        }
-        if parts.count == 4, parts[0] == "embedder", parts[1] == "embedder" {
-            return convOrNorm(parts[2...], conv: "conv1", norm: "bn1")
-        }
-        guard parts.count >= 7, parts[0] == "encoder", parts[1] == "stages", let stage = Int(parts[2]), stage >= 0,
-              parts[3] == "layers", let block = Int(parts[4]), block >= 0 else { return nil }
-        let blockName = "layer\(stage + 1).\(block)"
-        if parts[5] == "shortcut" {
-            return convOrNorm(parts[6...], conv: "\(blockName).downsample.0", norm: "\(blockName).downsample.1")
-        }
-        guard parts[5] == "layer", parts.count == 9, let index = Int(parts[6]), index >= 0 else { return nil }
-        return convOrNorm(parts[7...], conv: "\(blockName).conv\(index + 1)", norm: "\(blockName).bn\(index + 1)")
+        // The one statement of the HF -> timm mapping is a ResNet fact, kept with the ResNet code.
+        return ResNetKeyNames.timmName(forHuggingFaceName: inner).map { .renamed(canonicalBackbonePrefix + $0) } ?? .unmapped
     }
 
     /// transformers 5's in-memory renames, undone.
@@ -221,20 +186,20 @@ public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, Cus
     /// `num_batches_tracked`, and splits stacked `in_proj_weight`/`in_proj_bias` into
     /// `q_proj`, `k_proj`, `v_proj` (rows in that order, as `nn.MultiheadAttention` stacks them).
     ///
-    /// - Throws: `DetrInputError.unrecognisedCheckpointLayout` (with sample names) when the layout
+    /// - Throws: `ModelError.unrecognisedCheckpointLayout` (with sample names) when the layout
     ///   cannot be told, `.unmappedCheckpointNames` listing every name without a canonical
-    ///   counterpart, `.weights` when reading or splitting fails.
-    public static func canonicalWeights(from checkpoint: Checkpoint) throws(DetrInputError) -> WeightStore {
+    ///   counterpart, `.weights` (naming the checkpoint's folder) when reading or splitting fails.
+    public static func canonicalWeights(from checkpoint: Checkpoint) throws(ModelError) -> WeightStore {
         let names = checkpoint.names
         guard let layout = detect(names: names) else {
-            throw .unrecognisedCheckpointLayout(file: checkpoint.path, tensorCount: names.count,
-                                                sampleNames: Array(names.prefix(8)))
+            throw .unrecognisedCheckpointLayout(file: checkpoint.path, model: "DETR", knownLayouts: allCases.map(\.description),
+                                                tensorCount: names.count, sampleNames: Array(names.prefix(8)))
         }
         return try canonicalWeights(from: checkpoint, layout: layout)
     }
 
     /// The checkpoint's tensors under canonical names, read as `layout` (see `canonicalWeights(from:)`).
-    public static func canonicalWeights(from checkpoint: Checkpoint, layout: DetrCheckpointLayout) throws(DetrInputError) -> WeightStore {
+    public static func canonicalWeights(from checkpoint: Checkpoint, layout: DetrCheckpointLayout) throws(ModelError) -> WeightStore {
         var canonical: [String: String] = [:]
         var unmapped: [String] = []
         for name in checkpoint.names {
@@ -245,7 +210,7 @@ public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, Cus
             }
         }
         guard unmapped.isEmpty else {
-            throw .unmappedCheckpointNames(file: checkpoint.path, layout: layout, names: unmapped)
+            throw .unmappedCheckpointNames(file: checkpoint.path, layout: layout.description, names: unmapped)
         }
         do throws(WeightsError) {
             var store = try WeightStore(checkpoint: checkpoint) { canonical[$0] }
@@ -257,7 +222,7 @@ public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, Cus
             }
             return store
         } catch {
-            throw .weights(error)
+            throw .weights(directory: (checkpoint.path as NSString).deletingLastPathComponent, error)
         }
     }
 }

@@ -48,10 +48,10 @@ public struct DetrImageProcessor: Sendable {
     /// The processor described by `directory/preprocessor_config.json`, or the defaults when
     /// `directory` is `nil` or has no such file.
     ///
-    /// - Throws: `DetrInputError.preprocessorConfigUnreadable` for a file that is not a JSON object,
-    ///   `.unsupportedPreprocessorValue` naming the key for a value transformers' DETR processor
+    /// - Throws: `ModelError.unreadableConfig` for a file that is not a JSON object,
+    ///   `.invalidConfigValue` naming the key for a value transformers' DETR processor
     ///   would reject or vispipe does not implement (other filters, `size` forms DETR cannot resize with).
-    public init(directory: String?) throws(DetrInputError) {
+    public init(directory: String?) throws(ModelError) {
         self.init()
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Self.configFileName)
@@ -60,7 +60,7 @@ public struct DetrImageProcessor: Sendable {
     }
 
     /// The processor described by a `preprocessor_config.json` file (see `init(directory:)`).
-    public init(configFile path: String) throws(DetrInputError) {
+    public init(configFile path: String) throws(ModelError) {
         self.init()
         try apply(DetrPreprocessorConfigReader(path: path))
     }
@@ -69,13 +69,13 @@ public struct DetrImageProcessor: Sendable {
 
     /// Resizes, rescales, normalises and pads `images` into one batch.
     ///
-    /// - Throws: `DetrInputError.invalidInput` for an empty batch, images of different sizes
+    /// - Throws: `ModelError.invalidInput` for an empty batch, images of different sizes
     ///   without padding, or a padded size smaller than an image; `.image` when a resize is
     ///   impossible (e.g. a rule giving a zero side for an extremely elongated image).
-    public func preprocess(_ images: [RGBImage]) throws(DetrInputError) -> DetrInputs {
-        guard !images.isEmpty else { throw .invalidInput(op: "DETR preprocessing", detail: "no images") }
+    public func preprocess(_ images: [RGBImage]) throws(ModelError) -> DetrInputs {
+        guard !images.isEmpty else { throw .invalidInput(operation: "DETR preprocessing", detail: "no images") }
         guard imageMean.count == 3, imageStd.count == 3 else {
-            throw .invalidInput(op: "DETR preprocessing", detail: "image_mean and image_std need 3 values each, "
+            throw .invalidInput(operation: "DETR preprocessing", detail: "image_mean and image_std need 3 values each, "
                                 + "found \(imageMean.count) and \(imageStd.count)")
         }
         var planes: [(height: Int, width: Int, values: [Float])] = []
@@ -98,7 +98,7 @@ public struct DetrImageProcessor: Sendable {
         }
         for (index, plane) in planes.enumerated() where plane.height > batchHeight || plane.width > batchWidth
             || (!doPad && (plane.height != batchHeight || plane.width != batchWidth)) {
-            throw .invalidInput(op: "DETR preprocessing", detail: doPad
+            throw .invalidInput(operation: "DETR preprocessing", detail: doPad
                 ? "image \(index) is \(plane.width)x\(plane.height) after resizing, larger than pad_size \(batchWidth)x\(batchHeight)"
                 : "without padding (do_pad false) all images must have one size; image \(index) is "
                     + "\(plane.width)x\(plane.height), another \(batchWidth)x\(batchHeight)")

@@ -1,31 +1,26 @@
-import Foundation
 import VisWeights
 
 extension DetrModel {
-    /// Loads `config.json` and `model.safetensors` (or a sharded `model.safetensors.index.json`)
-    /// from `directory`.
+    /// Loads `config.json` and `model.safetensors` (or a sharded `model.safetensors.index.json`,
+    /// or the folder's only `*.safetensors` file) from `directory`.
     ///
-    /// Checkpoint names are made canonical by `hubRenaming`, which covers what transformers'
-    /// `save_pretrained` writes (timm- or Hugging-Face-ResNet-named backbones).
+    /// The checkpoint may be in any layout `DetrCheckpointLayout` knows (the hub / `save_pretrained`
+    /// file, a transformers 5 in-memory state dict, the facebookresearch/detr state dict), with a
+    /// timm- or Hugging-Face-ResNet-named backbone; it is renamed to canonical names before the
+    /// strict verification of `init(config:weights:)`.
+    ///
+    /// - Throws: `ModelError` naming the directory or file: an unreadable or invalid `config.json`,
+    ///   an unreadable checkpoint, an unrecognised layout or unmapped names, or tensors that do not
+    ///   fit the configuration (all listed).
     public static func load(directory: String) throws(ModelError) -> DetrModel {
         let config = try DetrConfig.load(directory: directory)
-        var weights: WeightStore
+        let checkpoint: Checkpoint
         do {
-            let checkpoint = try Checkpoint.open(directory: directory)
-            weights = try WeightStore(checkpoint: checkpoint, renaming: hubRenaming)
+            checkpoint = try Checkpoint.open(directory: directory)
         } catch {
             throw .weights(directory: directory, error)
         }
+        var weights = try DetrCheckpointLayout.canonicalWeights(from: checkpoint)
         return try DetrModel(config: config, weights: &weights, source: directory)
-    }
-
-    /// Canonical name of a hub-layout checkpoint key: `num_batches_tracked` buffers are dropped and
-    /// Hugging Face ResNet backbone names become timm names; everything else is already canonical.
-    /// (The full set of layouts is `DetrCheckpointLayout`'s job; this covers `save_pretrained`'s.)
-    static func hubRenaming(_ key: String) -> String? {
-        if key.hasSuffix(".num_batches_tracked") { return nil }
-        guard key.hasPrefix(backbonePrefix) else { return key }
-        let local = String(key.dropFirst(backbonePrefix.count))
-        return ResNetKeyNames.timmName(forHuggingFaceName: local).map { backbonePrefix + $0 } ?? key
     }
 }

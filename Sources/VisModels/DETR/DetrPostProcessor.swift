@@ -34,22 +34,22 @@ public struct DetrPostProcessor: Sendable {
     /// Detections for each image of the batch; `originalSizes[b]` is image `b`'s size before
     /// preprocessing (boxes are scaled to it).
     ///
-    /// - Throws: `DetrInputError.invalidInput` when the logits are not `[B, Q, C + 1]` with
+    /// - Throws: `ModelError.invalidInput` when the logits are not `[B, Q, C + 1]` with
     ///   `C >= 1`, the boxes not `[B, Q, 4]`, `originalSizes` has not `B` entries, or `topK` is negative.
-    public func detections(_ output: DetrOutput, originalSizes: [(height: Int, width: Int)]) throws(DetrInputError) -> [[Detection]] {
+    public func detections(_ output: DetrOutput, originalSizes: [(height: Int, width: Int)]) throws(ModelError) -> [[Detection]] {
         let logits = output.logits, boxes = output.predBoxes
         guard logits.rank == 3, logits.shape[2] >= 2, boxes.shape == [logits.shape[0], logits.shape[1], 4] else {
-            throw .invalidInput(op: "DETR post-processing", detail: "logits \(logits.shape) must be [B, Q, classes + 1] "
+            throw .invalidInput(operation: "DETR post-processing", detail: "logits \(logits.shape) must be [B, Q, classes + 1] "
                                 + "and boxes \(boxes.shape) [B, Q, 4]")
         }
         guard originalSizes.count == logits.shape[0] else {
-            throw .invalidInput(op: "DETR post-processing", detail: "\(originalSizes.count) original sizes for a batch of \(logits.shape[0])")
+            throw .invalidInput(operation: "DETR post-processing", detail: "\(originalSizes.count) original sizes for a batch of \(logits.shape[0])")
         }
-        if let topK, topK < 0 { throw .invalidInput(op: "DETR post-processing", detail: "topK must not be negative, found \(topK)") }
+        if let topK, topK < 0 { throw .invalidInput(operation: "DETR post-processing", detail: "topK must not be negative, found \(topK)") }
 
         let probabilities: Tensor
         do { probabilities = try softmax(logits, axis: -1) } catch {
-            throw .invalidInput(op: "DETR post-processing", detail: error.description)
+            throw .computation(stage: "DETR post-processing softmax of logits \(logits.shape)", error)
         }
         let (batch, queries, classesWithNoObject) = (logits.shape[0], logits.shape[1], logits.shape[2])
         return (0..<batch).map { b in

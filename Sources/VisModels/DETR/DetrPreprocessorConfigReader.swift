@@ -52,40 +52,40 @@ struct DetrPreprocessorConfigReader {
     let path: String
     private let members: [String: PreprocessorJSONValue]
 
-    init(path: String) throws(DetrInputError) {
+    init(path: String) throws(ModelError) {
         self.path = path
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .preprocessorConfigUnreadable(file: path, reason: error.localizedDescription)
+            throw .unreadableConfig(file: path, reason: error.localizedDescription)
         }
         let value: PreprocessorJSONValue
         do { value = try JSONDecoder().decode(PreprocessorJSONValue.self, from: data) } catch {
-            throw .preprocessorConfigUnreadable(file: path, reason: "invalid JSON (\(error))")
+            throw .unreadableConfig(file: path, reason: "invalid JSON (\(error))")
         }
         guard case .object(let members) = value else {
-            throw .preprocessorConfigUnreadable(file: path, reason: "the top level is not a JSON object")
+            throw .unreadableConfig(file: path, reason: "the top level is not a JSON object")
         }
         self.members = members.filter { $0.value != .null }
     }
 
-    private func unsupported(_ key: String, expected: String, _ found: PreprocessorJSONValue) -> DetrInputError {
-        .unsupportedPreprocessorValue(file: path, key: key, expected: expected, found: found.description)
+    private func unsupported(_ key: String, expected: String, _ found: PreprocessorJSONValue) -> ModelError {
+        .invalidConfigValue(file: path, key: key, expected: expected, found: found.description)
     }
 
-    func flag(_ key: String) throws(DetrInputError) -> Bool? {
+    func flag(_ key: String) throws(ModelError) -> Bool? {
         guard let value = members[key] else { return nil }
         guard case .bool(let flag) = value else { throw unsupported(key, expected: "true or false", value) }
         return flag
     }
 
-    func positiveNumber(_ key: String) throws(DetrInputError) -> Double? {
+    func positiveNumber(_ key: String) throws(ModelError) -> Double? {
         guard let value = members[key] else { return nil }
         guard let number = value.double, number > 0, number.isFinite else { throw unsupported(key, expected: "a positive number", value) }
         return number
     }
 
     /// A per-channel list of 3 numbers, or one number for all channels.
-    func channelValues(_ key: String, positive: Bool) throws(DetrInputError) -> [Double]? {
+    func channelValues(_ key: String, positive: Bool) throws(ModelError) -> [Double]? {
         guard let value = members[key] else { return nil }
         let numbers: [Double]?
         switch value {
@@ -99,7 +99,7 @@ struct DetrPreprocessorConfigReader {
     }
 
     /// Pillow's filter numbers; DETR uses 2 (BILINEAR).
-    func resample() throws(DetrInputError) -> ResampleFilter? {
+    func resample() throws(ModelError) -> ResampleFilter? {
         guard let value = members["resample"] else { return nil }
         switch value {
         case .integer(2): return .bilinear
@@ -111,7 +111,7 @@ struct DetrPreprocessorConfigReader {
     /// `size` (with the legacy `max_size`), as transformers' DETR processor reads it: an integer is
     /// the shortest edge (longest edge `max_size`, default 1333), a pair `[h, w]` an exact size,
     /// a dictionary one of the three forms DETR can resize with.
-    func resizeRule() throws(DetrInputError) -> DetrResizeRule? {
+    func resizeRule() throws(ModelError) -> DetrResizeRule? {
         guard let value = members["size"] else { return nil }  // transformers then ignores max_size too
         switch value {
         case .integer(let shortest) where shortest > 0:
@@ -131,7 +131,7 @@ struct DetrPreprocessorConfigReader {
         throw unsupported("size", expected: "a positive integer, [height, width], or a dictionary", value)
     }
 
-    private func sizeDictionaryRule(_ entries: [String: PreprocessorJSONValue], key: String) throws(DetrInputError) -> DetrResizeRule {
+    private func sizeDictionaryRule(_ entries: [String: PreprocessorJSONValue], key: String) throws(ModelError) -> DetrResizeRule {
         var sides: [String: Int] = [:]
         for (name, value) in entries {
             guard case .integer(let side) = value, side > 0 else {
@@ -153,7 +153,7 @@ struct DetrPreprocessorConfigReader {
     }
 
     /// `pad_size`: `{height, width}`.
-    func padSize() throws(DetrInputError) -> (height: Int, width: Int)? {
+    func padSize() throws(ModelError) -> (height: Int, width: Int)? {
         guard let value = members["pad_size"] else { return nil }
         guard case .object(let entries) = value, Set(entries.keys) == ["height", "width"],
               case .integer(let height) = entries["height"]!, case .integer(let width) = entries["width"]!,
@@ -166,7 +166,7 @@ struct DetrPreprocessorConfigReader {
 
 extension DetrImageProcessor {
     /// Overrides the defaults with every key `config` sets.
-    mutating func apply(_ config: DetrPreprocessorConfigReader) throws(DetrInputError) {
+    mutating func apply(_ config: DetrPreprocessorConfigReader) throws(ModelError) {
         if let value = try config.flag("do_resize") { doResize = value }
         if let value = try config.resizeRule() { resizeRule = value }
         if let value = try config.resample() { resample = value }
