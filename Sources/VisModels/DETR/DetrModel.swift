@@ -60,6 +60,13 @@ public final class DetrModel: Sendable {
     ///   - pixelValues: normalized images `[B, 3, H, W]`, padded bottom/right to a common size.
     ///   - pixelMask: `[B, H, W]`, 1 on real pixels and 0 on padding.
     public func forward(pixelValues: Tensor, pixelMask: Tensor) throws(ModelError) -> DetrOutput {
+        var noTimings: DetrStageTimings? = nil
+        return try forward(pixelValues: pixelValues, pixelMask: pixelMask, timings: &noTimings)
+    }
+
+    /// Runs the detector (see `forward(pixelValues:pixelMask:)`); when `timings` is not `nil`, it
+    /// receives the seconds spent in each stage of this call.
+    public func forward(pixelValues: Tensor, pixelMask: Tensor, timings: inout DetrStageTimings?) throws(ModelError) -> DetrOutput {
         guard pixelValues.rank == 4, pixelValues.shape[1] == config.backbone.inputChannels else {
             throw .invalidInput(operation: "DetrModel.forward", detail: "pixel values \(pixelValues.shape) are not [B, \(config.backbone.inputChannels), H, W]")
         }
@@ -70,7 +77,9 @@ public final class DetrModel: Sendable {
         guard batch > 0 else {
             throw .invalidInput(operation: "DetrModel.forward", detail: "empty batch \(pixelValues.shape)")
         }
+        var stageClock = DetrStageClock(enabled: timings != nil)
         let features = try backbone(pixelValues)
+        stageClock.mark(\.backbone, in: &timings)
         var stage = "input projection"
         do {
             let (featureHeight, featureWidth) = (features.shape[2], features.shape[3])
@@ -83,10 +92,12 @@ public final class DetrModel: Sendable {
 
             let projected = try conv2d(features, weight: inputProjection.weight, bias: inputProjection.bias)
             var memory = try transposed(projected.reshaped([batch, config.dModel, tokenCount]), 1, 2)
+            stageClock.mark(\.inputProjection, in: &timings)
             for (index, layer) in encoderLayers.enumerated() {
                 stage = "encoder layer \(index)"
                 memory = try layer(memory, position: position, padding: padding)
             }
+            stageClock.mark(\.encoder, in: &timings)
 
             stage = "decoder"
             var memoryKeys = memory
@@ -97,6 +108,7 @@ public final class DetrModel: Sendable {
                 stage = "decoder layer \(index)"
                 target = try layer(target, queryPosition: queryPosition, memory: memory, memoryKeys: memoryKeys, padding: padding)
             }
+            stageClock.mark(\.decoder, in: &timings)
             stage = "heads"
             let hidden = try decoderNorm(target)
             let logits = try classifier(hidden)
@@ -106,6 +118,7 @@ public final class DetrModel: Sendable {
             reluInPlace(&boxes)
             boxes = try boxHead[2](boxes)
             sigmoidInPlace(&boxes)
+            stageClock.mark(\.heads, in: &timings)
             return DetrOutput(logits: logits, predBoxes: boxes)
         } catch {
             throw .computation(stage: "DETR \(stage) for input \(pixelValues.shape)", error)
