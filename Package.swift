@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
         .testTarget(name: "VisFilesTests", dependencies: ["VisFiles"]),
         .testTarget(name: "VisModelsTests", dependencies: ["VisModels", "VisWeights", "VisImage"]),
-        .testTarget(name: "VispipeCLITests", dependencies: ["vispipe"]),
+        // VisModels/VisImage/VisWeights let the CLI tests build inputs and check the binary's outputs in-process.
+        .testTarget(name: "VispipeCLITests", dependencies: ["vispipe", "VisModels", "VisImage", "VisWeights"]),
     ],
     swiftLanguageModes: [.v6]
 )

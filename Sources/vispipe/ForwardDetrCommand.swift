@@ -58,6 +58,8 @@ struct ForwardDetrCommand: ParsableCommand {
         }
         if options.json {
             print(DetectionReport.json(detections))
+            // stdout stays one JSON document; the timing report goes beside it.
+            if let timing { CLIFailure.writeToStandardError(timing.text) }
             return
         }
         if let out = options.out { print("wrote \(out): \(ForwardOutputsFile.summary(tensors))") }

@@ -52,15 +52,15 @@ struct ForwardTiming {
         return "{" + members.joined(separator: ",") + "}"
     }
 
-    /// The human-readable report.
+    /// The human-readable report (milliseconds, so that small stages do not round to zero).
     var text: String {
-        var lines = [String(format: "forward x%d after 1 warm-up, %d thread%@: median %.4f s, min %.4f s, peak RSS %.1f MB",
-                            passes.count, threads, threads == 1 ? "" : "s", medianSeconds, minimumSeconds, peakRSSMegabytes)]
+        var lines = [String(format: "forward x%d after 1 warm-up, %d thread%@: median %.3f ms, min %.3f ms, peak RSS %.1f MB",
+                            passes.count, threads, threads == 1 ? "" : "s", medianSeconds * 1000, minimumSeconds * 1000, peakRSSMegabytes)]
         if !profile.isEmpty {
             let width = profile.map(\.name.count).max()!
             lines.append("stage medians:")
             for (name, seconds) in profile {
-                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "  %.4f s", seconds))
+                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "  %10.3f ms", seconds * 1000))
             }
         }
         return lines.joined(separator: "\n")
