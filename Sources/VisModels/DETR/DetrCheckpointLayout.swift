@@ -3,7 +3,8 @@ import VisTensor
 import VisWeights
 
 /// The tensor-naming layouts in which DETR object-detection checkpoints are found, and their
-/// translation to vispipe's canonical names. All DETR key renaming lives in this file.
+/// translation to vispipe's canonical names. All DETR key renaming is decided in this file
+/// (`DetrModel.load(directory:)` goes through `canonicalWeights(from:)`).
 ///
 /// Canonical names are those `DetrForObjectDetection.save_pretrained` writes (transformers 5.23,
 /// the same as the hub's `facebook/detr-resnet-50` file), with the backbone under timm's ResNet
@@ -13,8 +14,8 @@ import VisWeights
 ///
 /// Independently of the layout, a backbone stored under Hugging Face's own ResNet names
 /// (`embedder.embedder.convolution`, `encoder.stages.i.layers.j.layer.k…`, written when the
-/// config holds a `ResNetConfig` instead of a timm backbone) is renamed to timm's names, so the
-/// ResNet code sees one naming only. `num_batches_tracked` buffers are dropped everywhere.
+/// config holds a `ResNetConfig` instead of a timm backbone) is renamed to timm's names with
+/// `ResNetKeyNames.timmName(forHuggingFaceName:)`, so the ResNet code sees one naming only. `num_batches_tracked` buffers are dropped everywhere.
 public enum DetrCheckpointLayout: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     /// The hub file / `save_pretrained` names; canonical as they are.
     case hub
