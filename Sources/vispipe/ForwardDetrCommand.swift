@@ -11,7 +11,7 @@ struct ForwardDetrCommand: ParsableCommand {
         abstract: "DETR (DetrForObjectDetection): preprocess, forward, post-process.",
         discussion: """
             Writes pixel_values [B,3,H,W], pixel_mask [B,H,W], logits [B,Q,C+1] and pred_boxes \
-            [B,Q,4] (cx, cy, w, h relative to the padded image) to --out and prints the detections. \
+            [B,Q,4] (cx, cy, w, h relative to each image's unpadded size) to --out and prints the detections. \
             With --inputs, boxes are scaled to each image's unpadded extent in pixel_mask.
             """
     )
