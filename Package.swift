@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "VisWeights", targets: ["VisWeights"]),
         .library(name: "VisFiles", targets: ["VisFiles"]),
         .library(name: "VisModels", targets: ["VisModels"]),
+        .library(name: "VisPipeline", targets: ["VisPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,8 +39,10 @@ let package = Package(
         .target(name: "VisWeights", dependencies: ["VisTensor", "VisFiles"], swiftSettings: optimisedInDebug),
         .target(name: "VisModels", dependencies: ["VisTensor", "VisImage", "VisWeights"],
                 swiftSettings: optimisedInDebug),
+        .target(name: "VisPipeline", dependencies: ["VisTensor", "VisImage", "VisWeights", "VisModels", "VisFiles"],
+                swiftSettings: optimisedInDebug),
         .executableTarget(name: "vispipe", dependencies: [
-            "VisTensor", "VisImage", "VisWeights", "VisModels",
+            "VisTensor", "VisImage", "VisWeights", "VisModels", "VisPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Release-mode micro-benchmarks of the tensor layer (`make bench`).
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "VisImageTests", dependencies: ["VisImage", "VisWeights"]),
         .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
         .testTarget(name: "VisFilesTests", dependencies: ["VisFiles"]),
+        .testTarget(name: "VisPipelineTests", dependencies: ["VisPipeline", "VisModels", "VisImage", "VisFiles"]),
         .testTarget(name: "VisModelsTests", dependencies: ["VisModels", "VisWeights", "VisImage"]),
         // VisModels/VisImage/VisWeights let the CLI tests build inputs and check the binary's outputs in-process.
         .testTarget(name: "VispipeCLITests", dependencies: ["vispipe", "VisModels", "VisImage", "VisWeights"]),
