@@ -273,6 +273,9 @@ import VisImage
         await #expect(throws: BatchRunError.setup("stage 'model' could not be prepared: model.safetensors: no such file")) {
             try await BatchRunner(plan: plan, context: TestStageContext(), options: options(folder)).run()
         }
+        // Nothing was committed, so the same folder can be used again without --resume or --force.
+        let retry = try await BatchRunner(plan: TestPlans.detection(), context: TestStageContext(), options: options(folder)).run()
+        #expect(retry.succeeded == 1)
     }
 
     @Test func jsonProgressEmitsOneObjectPerEvent() async throws {

@@ -45,7 +45,9 @@ public struct OutputLayout: Sendable {
         let manager = FileManager.default
         let existing = ((try? manager.contentsOfDirectory(atPath: recordsRoot)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         let others = existing.filter { $0 != pipelineHash }
+        // An empty records folder (a run that failed while loading models) holds nothing to protect.
         let hasOwn = existing.contains(pipelineHash)
+            && !((try? manager.contentsOfDirectory(atPath: recordsDirectory(pipelineHash: pipelineHash))) ?? []).isEmpty
         let hasOutputs = [results, errors, cocoResults, manifest, annotatedRoot].contains { manager.fileExists(atPath: $0) }
         if force {
             for path in ownedPaths where manager.fileExists(atPath: path) {
