@@ -123,6 +123,7 @@ public struct JSONParser {
 
     private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
         guard let byte = current else { throw error("expected an escape character after '\\', found the end of the text") }
+        let escapeLine = line, escapeColumn = column
         advance()
         switch byte {
         case UInt8(ascii: "\""): return "\""
@@ -150,7 +151,7 @@ public struct JSONParser {
             guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate \\u\(hex4(first))") }
             return scalar
         default:
-            throw error("expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u after '\\', found '\(Character(Unicode.Scalar(byte)))'")
+            throw JSONSyntaxError(line: escapeLine, column: escapeColumn, message: "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u after '\\', found '\(Character(Unicode.Scalar(byte)))'")
         }
     }
 
@@ -170,9 +171,10 @@ public struct JSONParser {
         let start = offset
         if current == UInt8(ascii: "-") { advance() }
         guard let first = current, isDigit(first) else { throw error("expected a digit, found \(describeCurrent())") }
+        let firstLine = line, firstColumn = column
         advance()
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) {
-            throw error("expected no leading zeros in a number, found '0\(Character(Unicode.Scalar(next)))'")
+            throw JSONSyntaxError(line: firstLine, column: firstColumn, message: "expected no leading zeros in a number, found '0\(Character(Unicode.Scalar(next)))'")
         }
         while let byte = current, isDigit(byte) { advance() }
         if current == UInt8(ascii: ".") {
