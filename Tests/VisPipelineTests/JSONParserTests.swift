@@ -65,6 +65,7 @@ import VisPipeline
         #expect(NameSuggestion.nearest(to: "detr", among: ["decode", "detr", "resize"]) == "detr")
         #expect(NameSuggestion.nearest(to: "dert", among: ["decode", "detr", "resize"]) == "detr")
         #expect(NameSuggestion.nearest(to: "xyzzy", among: ["decode", "detr", "resize"]) == nil)
+        #expect(NameSuggestion.nearest(to: "thresh", among: ["model", "threshold"]) == "threshold")
         #expect(NameSuggestion.editDistance("kitten", "sitting") == 3)
     }
 }

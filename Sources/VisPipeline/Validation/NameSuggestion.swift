@@ -2,7 +2,8 @@
 /// is close enough to be a plausible typo.
 public enum NameSuggestion {
     /// The closest of `candidates` to `name`, or `nil` when none is within a third of the name's
-    /// length (at least 2 edits allowed, so short names get suggestions too).
+    /// length (at least 2 edits allowed, so short names get suggestions too). Failing that, a
+    /// candidate that starts with the name (an abbreviation such as "thresh") is suggested.
     public static func nearest(to name: String, among candidates: [String]) -> String? {
         let limit = max(2, name.count / 3)
         var best: (name: String, distance: Int)?
@@ -10,7 +11,9 @@ public enum NameSuggestion {
             let distance = editDistance(name.lowercased(), candidate.lowercased())
             if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
-        return best?.name
+        if let best { return best.name }
+        guard name.count >= 3 else { return nil }
+        return candidates.sorted().first { $0.lowercased().hasPrefix(name.lowercased()) }
     }
 
     /// `; did you mean "x"?` or "" — appended to messages.
