@@ -9,7 +9,7 @@ import VisModels
 @Suite struct DetrStageTests {
     /// A copy of the fixture model with `preprocessor_config.json` resizing to 48..80 pixels.
     static func scratchModel() throws -> ScratchFolder {
-        let scratch = try ScratchFolder("detr-stage")
+        let scratch = ScratchFolder("detr-stage")
         let fixture = fixturesDirectory.appendingPathComponent("models/detr/timm_basic")
         for file in ["config.json", "model.safetensors"] {
             try FileManager.default.copyItem(at: fixture.appendingPathComponent(file), to: scratch.url.appendingPathComponent(file))

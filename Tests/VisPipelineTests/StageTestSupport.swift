@@ -38,16 +38,6 @@ func gradientImage(width: Int, height: Int) -> RGBImage {
     return image
 }
 
-/// A folder under the temporary directory, removed by `remove()`.
-struct ScratchFolder {
-    let url: URL
-    init(_ name: String) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("vispipe-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ component: String) -> String { url.appendingPathComponent(component).path }
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
 
 extension PipelineValue {
     var imageValue: ImageValue? { if case .image(let value) = self { return value }; return nil }

@@ -97,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
         options.threads = Parallelism.threadCount
         options.cocoImageIDsFile = cocoImageIds
         options.vispipeVersion = VispipeVersion.string
-        options.modelFileHasher = { path in try SHA256.hexDigest(ofFileAt: path) }  // adjust to the final SHA256 API
+        options.modelFileHasher = { path in try SHA256.hexDigest(ofFileAtPath: path) }
         options.progressStyle = quiet ? .quiet : logFormat == .json ? .json : (isatty(STDERR_FILENO) != 0 ? .bar : .lines)
 
         let summary: RunSummary
