@@ -1,6 +1,5 @@
-// PENDING (enable at merge with RunCommand.swift): a real SIGKILL in the middle of `vispipe run`,
-// then `--resume`; checks that every image ends up exactly once. Stage type and port names follow
-// the shared contract (decode, detr, draw_detections); adjust if the built-in stages differ.
+// `vispipe run` end to end: a real SIGKILL in the middle of a run, then `--resume`, must leave every
+// image exactly once; bad images give exit status 3.
 import Foundation
 import Testing
 import VisImage
