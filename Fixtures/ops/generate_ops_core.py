@@ -90,6 +90,13 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
     ("odd_batch2_s2x1_relu", (2, 3, 9, 7), 5, (3, 3), (2, 1), (1, 0), (1, 1), 1, True, True),
     ("3x2_kernel_nobias", (1, 2, 6, 8), 3, (3, 2), (1, 1), (1, 0), (1, 1), 1, False, False),
     ("5x5_s3_p2", (1, 2, 11, 10), 3, (5, 5), (3, 3), (2, 2), (1, 1), 1, True, False),
+    # 3x3 stride 1: the Winograd path (forced by the tests on the small ones; 32 channels choose it
+    # by default). Odd output sizes leave half-used 2x2 tiles at the right and bottom edges.
+    ("3x3_odd_batch2_nobias", (2, 5, 7, 9), 6, (3, 3), (1, 1), (1, 1), (1, 1), 1, False, False),
+    ("3x3_pad0_relu", (1, 4, 8, 7), 5, (3, 3), (1, 1), (0, 0), (1, 1), 1, True, True),
+    ("3x3_pad1x0", (1, 3, 6, 9), 4, (3, 3), (1, 1), (1, 0), (1, 1), 1, True, False),
+    ("3x3_pad2", (1, 3, 5, 5), 3, (3, 3), (1, 1), (2, 2), (1, 1), 1, True, True),
+    ("3x3_32ch_relu", (1, 32, 6, 7), 32, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True),
 ]:
     cg = x_shape[1] // groups
     x = randn(*x_shape)

@@ -11,8 +11,9 @@ import CBLAS
 ///   - fusedReLU: applies `max(·, 0)` in the same pass that adds the bias.
 /// - Returns: `[N, OC, OH, OW]` with `OH = (H + 2·padH − dilH·(KH − 1) − 1) / strideH + 1` (floor).
 ///
-/// Strategy: 1×1 stride-1 unpadded convolutions are one GEMM per image and group straight on the
-/// input memory; depthwise convolutions (one input channel per group) use a direct loop; everything
+/// Strategy: 3×3 stride-1 convolutions with at least 32 input and output channels use Winograd
+/// F(2×2, 3×3) (`WinogradConvolution.swift`); 1×1 stride-1 unpadded convolutions are one GEMM per
+/// image and group straight on the input memory; depthwise convolutions (one input channel per group) use a direct loop; everything
 /// else goes through im2col in tiles of output rows, so the column buffer stays a few MB and the
 /// bias/ReLU pass touches each output tile while it is still in cache.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
@@ -26,7 +27,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
 /// `tileBudget` floats. The public default, 4 MB, is about what a core's cache hierarchy holds;
 /// tests pass tiny budgets to exercise the tiling on small fixtures.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
-            dilation: SpatialPair, groups: Int, fusedReLU: Bool, tileBudget: Int) throws(TensorError) -> Tensor {
+            dilation: SpatialPair, groups: Int, fusedReLU: Bool, tileBudget: Int,
+            strategy: ConvolutionStrategy = .automatic) throws(TensorError) -> Tensor {
     var geometry = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                            stride: stride, padding: padding, dilation: dilation, groups: groups)
     geometry.tileBudget = max(1, tileBudget)
@@ -39,7 +41,10 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, pad
             weight.storage.withUnsafeBufferPointer { ws in
                 biasValues.withUnsafeBufferPointer { bs in
                     let biasPointer = bias == nil ? nil : bs.baseAddress
-                    if geometry.isDepthwise {
+                    if strategy.usesWinograd(geometry) {
+                        geometry.winograd(input: xs, weights: WinogradWeights(weight: weight), bias: biasPointer,
+                                          output: output, relu: fusedReLU)
+                    } else if geometry.isDepthwise {
                         geometry.depthwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
                     } else if geometry.isPointwise {
                         geometry.pointwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
@@ -52,8 +57,24 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, pad
     }
 }
 
-/// The validated sizes of one convolution and the three ways of computing it.
-private struct ConvolutionGeometry {
+/// Which algorithm `conv2d` uses; tests force Winograd on fixtures too small to choose it.
+enum ConvolutionStrategy {
+    /// Winograd where it admits and wins, otherwise pointwise GEMM, depthwise loop or im2col.
+    case automatic
+    /// Winograd wherever it admits the convolution.
+    case winogradWhereAdmitted
+
+    func usesWinograd(_ geometry: ConvolutionGeometry) -> Bool {
+        switch self {
+        case .automatic: geometry.prefersWinograd
+        case .winogradWhereAdmitted: geometry.admitsWinograd
+        }
+    }
+}
+
+/// The validated sizes of one convolution and the ways of computing it (Winograd lives in
+/// `WinogradConvolution.swift`).
+struct ConvolutionGeometry {
     let batch, channels, height, width: Int
     let outChannels, kernelH, kernelW: Int
     let strideH, strideW, padH, padW, dilationH, dilationW, groups: Int
@@ -246,7 +267,7 @@ private struct ConvolutionGeometry {
 
 /// One pass over a `[rows, columns]` block (rows `rowStride` apart): `v = v + bias[row]`, then ReLU.
 /// ReLU is written `v < 0 ? 0 : v` so NaN propagates as in PyTorch.
-private func addBiasAndReLU(_ block: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int,
+func addBiasAndReLU(_ block: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int,
                             bias: UnsafePointer<Float>?, relu: Bool) {
     Parallelism.forEach(rows, minimumPerThread: max(1, 16_384 / max(1, columns))) { row in
         let line = block + row * rowStride
@@ -260,7 +281,7 @@ private func addBiasAndReLU(_ block: UnsafeMutablePointer<Float>, rows: Int, col
 }
 
 /// Row-major `C = A · B` (beta 0); an empty reduction (K == 0) writes zeros.
-private func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int,
+func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int,
                           b: UnsafePointer<Float>?, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
     guard k > 0, let a, let b else {

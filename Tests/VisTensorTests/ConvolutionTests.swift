@@ -33,6 +33,45 @@ import Testing
         }
     }
 
+    /// Winograd F(2×2, 3×3) forced on every fixture it admits (3×3, stride 1, dilation 1, one
+    /// group), with one tile row per band (budget 1) and with all tile rows in one band.
+    @Test(arguments: [1, 1 << 20])
+    func conv2dWinogradMatchesPyTorch(tileBudget: Int) throws {
+        let fixture = try OpsFixture()
+        var admitted = 0
+        for c in try fixture.cases("conv2d") {
+            let x = try fixture.tensor("\(c.prefix).x"), weight = try fixture.tensor("\(c.prefix).weight")
+            let geometry = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: nil,
+                                                   stride: try c.pair("stride"), padding: try c.pair("padding"),
+                                                   dilation: try c.pair("dilation"), groups: try c.int("groups"))
+            guard geometry.admitsWinograd else { continue }
+            admitted += 1
+            let bias = try c.bool("bias") ? fixture.tensor("\(c.prefix).bias") : nil
+            let out = try conv2d(x, weight: weight, bias: bias, stride: try c.pair("stride"), padding: try c.pair("padding"),
+                                 dilation: try c.pair("dilation"), groups: try c.int("groups"), fusedReLU: try c.bool("relu"),
+                                 tileBudget: tileBudget, strategy: .winogradWhereAdmitted)
+            let error = maxRelativeError(out, try fixture.tensor("\(c.prefix).out"))
+            #expect(error <= OpsFixture.tolerance, "\(c.prefix) (Winograd): max relative error \(error)")
+        }
+        #expect(admitted >= 7)
+    }
+
+    /// The 32-channel fixture is one the default strategy sends to Winograd, so `conv2dMatchesPyTorch`
+    /// covers the automatic choice; strided, dilated and grouped 3×3 convolutions never go there.
+    @Test func winogradIsChosenOnlyWhereItApplies() throws {
+        let wide = try ConvolutionGeometry(input: [1, 32, 6, 7], weight: [32, 32, 3, 3], bias: [32], stride: 1,
+                                           padding: 1, dilation: 1, groups: 1)
+        #expect(wide.prefersWinograd)
+        let narrow = try ConvolutionGeometry(input: [1, 3, 6, 7], weight: [32, 3, 3, 3], bias: nil, stride: 1,
+                                             padding: 1, dilation: 1, groups: 1)
+        #expect(narrow.admitsWinograd && !narrow.prefersWinograd)
+        for (stride, dilation, groups) in [(SpatialPair(2), SpatialPair(1), 1), (1, 2, 1), (1, 1, 2)] {
+            let geometry = try ConvolutionGeometry(input: [1, 64, 20, 20], weight: [64, 64 / groups, 3, 3], bias: nil,
+                                                   stride: stride, padding: 1, dilation: dilation, groups: groups)
+            #expect(!geometry.admitsWinograd)
+        }
+    }
+
     @Test func unbatchedInputGivesUnbatchedOutput() throws {
         let fixture = try OpsFixture()
         let x = try fixture.tensor("conv2d.3x3_pad1.x")  // [1, 3, 8, 8]

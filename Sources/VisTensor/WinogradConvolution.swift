@@ -1,0 +1,195 @@
+// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions: each 2×2 output tile comes from a 4×4 input
+// tile with 16 multiplications per (input channel, output channel) instead of 36, so the GEMM work
+// drops 2.25×. The 16 products of a tile are independent, which turns the convolution into 16 GEMMs
+// `U[i] [OC × C] · V[i] [C × tiles]`. F(2×2, 3×3) is used rather than F(4×4, 3×3) because its
+// transforms only add and halve, so the result stays within float rounding of direct convolution
+// (F(4×4) multiplies by up to 5 and 1/24 and loses about two more digits).
+
+/// Weights in the Winograd domain, `U = G g Gᵀ` for every (output channel, input channel) pair,
+/// laid out `[16, OC, C]` so that each of the 16 slices is one GEMM's left-hand matrix.
+struct WinogradWeights: Sendable {
+    let outChannels: Int
+    let inChannels: Int
+    let values: [Float]
+
+    /// Transforms `[OC, C, 3, 3]` weights (the caller has checked the shape).
+    init(weight: Tensor) {
+        let outChannels = weight.shape[0], inChannels = weight.shape[1]
+        self.outChannels = outChannels
+        self.inChannels = inChannels
+        let pairs = outChannels * inChannels
+        values = [Float](unsafeUninitializedCapacity: 16 * pairs) { u, initialized in
+            weight.storage.withUnsafeBufferPointer { w in
+                var t = [Float](repeating: 0, count: 12)
+                for pair in 0..<pairs {
+                    let g = w.baseAddress! + pair * 9
+                    // G g: rows g0, (g0 + g1 + g2) / 2, (g0 − g1 + g2) / 2, g2 (per kernel column).
+                    for column in 0..<3 {
+                        let g0 = g[column], g1 = g[3 + column], g2 = g[6 + column]
+                        t[column] = g0
+                        t[3 + column] = 0.5 * (g0 + g1 + g2)
+                        t[6 + column] = 0.5 * (g0 - g1 + g2)
+                        t[9 + column] = g2
+                    }
+                    // (G g) Gᵀ: the same combination along each row.
+                    for row in 0..<4 {
+                        let a = t[3 * row], b = t[3 * row + 1], c = t[3 * row + 2]
+                        u[(4 * row + 0) * pairs + pair] = a
+                        u[(4 * row + 1) * pairs + pair] = 0.5 * (a + b + c)
+                        u[(4 * row + 2) * pairs + pair] = 0.5 * (a - b + c)
+                        u[(4 * row + 3) * pairs + pair] = c
+                    }
+                }
+            }
+            initialized = 16 * pairs
+        }
+    }
+}
+
+extension ConvolutionGeometry {
+    /// Winograd F(2×2, 3×3) computes this convolution exactly (up to rounding).
+    var admitsWinograd: Bool {
+        kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 && groups == 1
+    }
+
+    /// Winograd also wins: with few channels the 16 GEMMs are too thin to run near peak, and with
+    /// few tiles the transforms and 16 GEMM calls cost more than they save.
+    var prefersWinograd: Bool {
+        admitsWinograd && channels >= 32 && outChannels >= 32 && winogradTilesH * winogradTilesW >= 9
+    }
+
+    var winogradTilesH: Int { (outH + 1) / 2 }
+    var winogradTilesW: Int { (outW + 1) / 2 }
+
+    /// Output rows are processed in bands of tile rows; the transformed input and the 16 GEMM
+    /// products of one band stay near `4 · tileBudget` floats, so the GEMMs see a few hundred
+    /// columns and the output transform reads products that are still in the last-level cache.
+    var winogradBandRows: Int {
+        max(1, min(winogradTilesH, 4 * tileBudget / max(1, 16 * (channels + outChannels) * winogradTilesW)))
+    }
+
+    func winograd(input: UnsafeBufferPointer<Float>, weights: WinogradWeights,
+                  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+        guard let inputBase = input.baseAddress else { return }
+        let bandRows = winogradBandRows, tilesW = winogradTilesW, tilesH = winogradTilesH
+        let bandTiles = bandRows * tilesW
+        var transformedInput = [Float](repeating: 0, count: 16 * channels * bandTiles)
+        var products = [Float](repeating: 0, count: 16 * outChannels * bandTiles)
+        transformedInput.withUnsafeMutableBufferPointer { vBuffer in
+            products.withUnsafeMutableBufferPointer { mBuffer in
+                weights.values.withUnsafeBufferPointer { uBuffer in
+                    let v = vBuffer.baseAddress!, m = mBuffer.baseAddress!, u = uBuffer.baseAddress!
+                    for image in 0..<batch {
+                        let source = inputBase + image * channels * inputPlane
+                        let destination = output + image * outChannels * outputPlane
+                        for firstRow in stride(from: 0, to: tilesH, by: bandRows) {
+                            let rows = min(bandRows, tilesH - firstRow), tiles = rows * tilesW
+                            Parallelism.forEach(channels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { channel in
+                                transformInputTiles(source + channel * inputPlane, firstTileRow: firstRow, tileRows: rows,
+                                                    into: v + channel * tiles, sliceStride: channels * tiles)
+                            }
+                            for i in 0..<16 {
+                                gemmRowMajor(m: outChannels, n: tiles, k: channels,
+                                             a: u + i * outChannels * channels, lda: channels,
+                                             b: v + i * channels * tiles, ldb: tiles,
+                                             c: m + i * outChannels * tiles, ldc: tiles)
+                            }
+                            Parallelism.forEach(outChannels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { outChannel in
+                                transformOutputTiles(m + outChannel * tiles, sliceStride: outChannels * tiles,
+                                                     firstTileRow: firstRow, tileRows: rows,
+                                                     bias: bias?[outChannel] ?? 0, relu: relu,
+                                                     into: destination + outChannel * outputPlane)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `V = Bᵀ d B` for every 4×4 input tile of one channel in tile rows `firstTileRow ..< +tileRows`;
+    /// slice `i` of tile `t` goes to `destination[i · sliceStride + t]`. Each tile row is done in two
+    /// vectorisable passes: down the columns of four zero-padded input rows, then along the row.
+    private func transformInputTiles(_ plane: UnsafePointer<Float>, firstTileRow: Int, tileRows: Int,
+                                     into destination: UnsafeMutablePointer<Float>, sliceStride: Int) {
+        let tilesW = winogradTilesW, paddedWidth = 2 * tilesW + 2
+        // Input columns that land inside the padded row buffer.
+        let firstColumn = max(0, padW), lastColumn = min(paddedWidth, width + padW)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * paddedWidth) { scratch in
+            let padded = scratch.baseAddress!, combined = padded + 4 * paddedWidth
+            padded.initialize(repeating: 0, count: 8 * paddedWidth)
+            for tileRow in 0..<tileRows {
+                let top = 2 * (firstTileRow + tileRow) - padH
+                for r in 0..<4 {
+                    let line = padded + r * paddedWidth, iy = top + r
+                    if iy >= 0, iy < height, firstColumn < lastColumn {
+                        (line + firstColumn).update(from: plane + iy * width + (firstColumn - padW),
+                                                    count: lastColumn - firstColumn)
+                    } else {
+                        line.update(repeating: 0, count: paddedWidth)
+                    }
+                }
+                // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3.
+                let r0 = padded, r1 = padded + paddedWidth, r2 = padded + 2 * paddedWidth, r3 = padded + 3 * paddedWidth
+                let w0 = combined, w1 = combined + paddedWidth, w2 = combined + 2 * paddedWidth, w3 = combined + 3 * paddedWidth
+                for x in 0..<paddedWidth {
+                    let a = r0[x], b = r1[x], c = r2[x], d = r3[x]
+                    w0[x] = a - c; w1[x] = b + c; w2[x] = c - b; w3[x] = b - d
+                }
+                // (Bᵀ d) B: the same combination along each row, for every tile of the row.
+                let rowBase = destination + tileRow * tilesW
+                for j in 0..<4 {
+                    let w = combined + j * paddedWidth
+                    let s0 = rowBase + (4 * j) * sliceStride, s1 = s0 + sliceStride
+                    let s2 = s1 + sliceStride, s3 = s2 + sliceStride
+                    for tile in 0..<tilesW {
+                        let a = w[2 * tile], b = w[2 * tile + 1], c = w[2 * tile + 2], d = w[2 * tile + 3]
+                        s0[tile] = a - c; s1[tile] = b + c; s2[tile] = c - b; s3[tile] = b - d
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Y = Aᵀ M A` for every tile of one output channel, plus bias and ReLU, clipped to the output
+    /// plane (the last tile row / column may hang over by one).
+    private func transformOutputTiles(_ products: UnsafePointer<Float>, sliceStride: Int, firstTileRow: Int,
+                                      tileRows: Int, bias: Float, relu: Bool, into plane: UnsafeMutablePointer<Float>) {
+        let tilesW = winogradTilesW
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 * tilesW) { scratch in
+            let sums = scratch.baseAddress!, pairRows = sums + 8 * tilesW
+            for tileRow in 0..<tileRows {
+                let base = products + tileRow * tilesW
+                // Aᵀ M: for each column k, a_k = m0k + m1k + m2k and b_k = m1k − m2k − m3k.
+                for k in 0..<4 {
+                    let m0 = base + k * sliceStride, m1 = m0 + 4 * sliceStride
+                    let m2 = m1 + 4 * sliceStride, m3 = m2 + 4 * sliceStride
+                    let a = sums + k * tilesW, b = sums + (4 + k) * tilesW
+                    for tile in 0..<tilesW {
+                        let p1 = m1[tile], p2 = m2[tile]
+                        a[tile] = m0[tile] + p1 + p2
+                        b[tile] = p1 - p2 - m3[tile]
+                    }
+                }
+                // (Aᵀ M) A along each row: two outputs per tile, written as two full output rows.
+                for half in 0..<2 {
+                    let oy = 2 * (firstTileRow + tileRow) + half
+                    guard oy < outH else { break }
+                    let s0 = sums + 4 * half * tilesW, s1 = s0 + tilesW, s2 = s1 + tilesW, s3 = s2 + tilesW
+                    let pairRow = pairRows + half * 2 * tilesW
+                    for tile in 0..<tilesW {
+                        let b = s1[tile], c = s2[tile]
+                        pairRow[2 * tile] = s0[tile] + b + c
+                        pairRow[2 * tile + 1] = b - c - s3[tile]
+                    }
+                    let line = plane + oy * outW
+                    if relu {
+                        for x in 0..<outW { let value = pairRow[x] + bias; line[x] = value < 0 ? 0 : value }
+                    } else {
+                        for x in 0..<outW { line[x] = pairRow[x] + bias }
+                    }
+                }
+            }
+        }
+    }
+}
