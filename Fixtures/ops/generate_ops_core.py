@@ -74,12 +74,16 @@ for name, a_shape, b_shape, transpose_b in [
     case("matmul", name=name, transposeB=transpose_b)
 
 # --- conv2d -------------------------------------------------------------------------------------
+# Cases that also add a residual of the output's shape before the ReLU (ResNet's skip connection):
+# one per algorithm (im2col, pointwise GEMM, depthwise, Winograd forced and chosen).
+CONV_RESIDUAL_CASES = {"odd_batch2_s2x1_relu", "1x1_s1_residual_relu", "depthwise", "3x3_pad1x0", "3x3_32ch_relu"}
 # (name, input shape, out channels, kernel (h, w), stride, padding, dilation, groups, bias, relu)
 for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu in [
     ("3x3_pad1", (1, 3, 8, 8), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, False),
     ("3x3_pad1_relu", (1, 3, 8, 8), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True),
     ("1x1_s1_batch2", (2, 6, 5, 7), 5, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, False),
     ("1x1_s1_nobias_relu", (1, 4, 6, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, False, True),
+    ("1x1_s1_residual_relu", (1, 6, 5, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, True),
     ("1x1_s1_groups2_relu", (1, 4, 5, 5), 6, (1, 1), (1, 1), (0, 0), (1, 1), 2, True, True),
     ("1x1_s2", (1, 4, 7, 7), 6, (1, 1), (2, 2), (0, 0), (1, 1), 1, True, False),
     ("7x7_s2_p3", (1, 3, 13, 11), 4, (7, 7), (2, 2), (3, 3), (1, 1), 1, False, True),
@@ -103,6 +107,11 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
     w = randn(oc, cg, *kernel, scale=0.3)
     b = randn(oc) if has_bias else None
     y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    has_residual = name in CONV_RESIDUAL_CASES
+    if has_residual:
+        residual = randn(*y.shape)
+        put(f"conv2d.{name}.residual", residual)
+        y = y + residual
     if relu:
         y = F.relu(y)
     put(f"conv2d.{name}.x", x)
@@ -111,7 +120,7 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
         put(f"conv2d.{name}.bias", b)
     put(f"conv2d.{name}.out", y)
     case("conv2d", name=name, stride=list(stride), padding=list(padding), dilation=list(dilation),
-         groups=groups, bias=has_bias, relu=relu)
+         groups=groups, bias=has_bias, relu=relu, residual=has_residual)
 
 # --- conv + batch norm folding ------------------------------------------------------------------
 # Reference: the unfolded graph, conv followed by an eval-mode BatchNorm2d with perturbed stats.

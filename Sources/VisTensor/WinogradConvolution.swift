@@ -69,7 +69,7 @@ extension ConvolutionGeometry {
     }
 
     func winograd(input: UnsafeBufferPointer<Float>, weights: WinogradWeights,
-                  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+                  output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         guard let inputBase = input.baseAddress else { return }
         let bandRows = winogradBandRows, tilesW = winogradTilesW, tilesH = winogradTilesH
         let bandTiles = bandRows * tilesW
@@ -81,7 +81,7 @@ extension ConvolutionGeometry {
                     let v = vBuffer.baseAddress!, m = mBuffer.baseAddress!, u = uBuffer.baseAddress!
                     for image in 0..<batch {
                         let source = inputBase + image * channels * inputPlane
-                        let destination = output + image * outChannels * outputPlane
+                        let imageOffset = image * outChannels * outputPlane
                         for firstRow in stride(from: 0, to: tilesH, by: bandRows) {
                             let rows = min(bandRows, tilesH - firstRow), tiles = rows * tilesW
                             Parallelism.forEach(channels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { channel in
@@ -95,10 +95,12 @@ extension ConvolutionGeometry {
                                              c: m + i * outChannels * tiles, ldc: tiles)
                             }
                             Parallelism.forEach(outChannels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { outChannel in
+                                let planeOffset = imageOffset + outChannel * outputPlane
                                 transformOutputTiles(m + outChannel * tiles, sliceStride: outChannels * tiles,
                                                      firstTileRow: firstRow, tileRows: rows,
-                                                     bias: bias?[outChannel] ?? 0, relu: relu,
-                                                     into: destination + outChannel * outputPlane)
+                                                     epilogue: epilogue, channel: outChannel,
+                                                     into: output + planeOffset,
+                                                     residual: epilogue.residual.map { $0 + planeOffset })
                             }
                         }
                     }
@@ -151,10 +153,12 @@ extension ConvolutionGeometry {
         }
     }
 
-    /// `Y = Aᵀ M A` for every tile of one output channel, plus bias and ReLU, clipped to the output
+    /// `Y = Aᵀ M A` for every tile of one output channel, then the epilogue, clipped to the output
     /// plane (the last tile row / column may hang over by one).
     private func transformOutputTiles(_ products: UnsafePointer<Float>, sliceStride: Int, firstTileRow: Int,
-                                      tileRows: Int, bias: Float, relu: Bool, into plane: UnsafeMutablePointer<Float>) {
+                                      tileRows: Int, epilogue: ConvolutionEpilogue, channel: Int,
+                                      into plane: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?) {
+        let bias = epilogue.bias?[channel] ?? 0
         let tilesW = winogradTilesW
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 * tilesW) { scratch in
             let sums = scratch.baseAddress!, pairRows = sums + 8 * tilesW
@@ -182,12 +186,8 @@ extension ConvolutionGeometry {
                         pairRow[2 * tile] = s0[tile] + b + c
                         pairRow[2 * tile + 1] = b - c - s3[tile]
                     }
-                    let line = plane + oy * outW
-                    if relu {
-                        for x in 0..<outW { let value = pairRow[x] + bias; line[x] = value < 0 ? 0 : value }
-                    } else {
-                        for x in 0..<outW { line[x] = pairRow[x] + bias }
-                    }
+                    epilogue.applyToLine(plane + oy * outW, from: pairRow, residual: residual.map { $0 + oy * outW },
+                                         bias: bias, count: outW)
                 }
             }
         }
