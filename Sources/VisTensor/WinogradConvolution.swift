@@ -157,7 +157,9 @@ extension ConvolutionGeometry {
                     let s0 = rowBase + (4 * j) * sliceStride, s1 = s0 + sliceStride
                     let s2 = s1 + sliceStride, s3 = s2 + sliceStride
                     for tile in 0..<tilesW {
-                        let a = w[2 * tile], b = w[2 * tile + 1], c = w[2 * tile + 2], d = w[2 * tile + 3]
+                        // Wrapping arithmetic: overflow checks would stop the loop from vectorising.
+                        let x = tile &* 2
+                        let a = w[x], b = w[x &+ 1], c = w[x &+ 2], d = w[x &+ 3]
                         s0[tile] = a - c; s1[tile] = b + c; s2[tile] = c - b; s3[tile] = b - d
                     }
                 }
@@ -195,8 +197,8 @@ extension ConvolutionGeometry {
                     let pairRow = pairRows + half * 2 * tilesW
                     for tile in 0..<tilesW {
                         let b = s1[tile], c = s2[tile]
-                        pairRow[2 * tile] = s0[tile] + b + c
-                        pairRow[2 * tile + 1] = b - c - s3[tile]
+                        pairRow[tile &* 2] = s0[tile] + b + c
+                        pairRow[tile &* 2 &+ 1] = b - c - s3[tile]
                     }
                     epilogue.applyToLine(plane + oy * outW, from: pairRow, residual: residual.map { $0 + oy * outW },
                                          bias: bias, count: outW)
