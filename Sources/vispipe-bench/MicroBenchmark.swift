@@ -32,6 +32,7 @@ struct MicroBenchmark: ParsableCommand {
 
     mutating func run() throws {
         Parallelism.setThreadCount(threads)
+        AllocatorTuning.reuseLargeBuffers()  // as an inference executable would: see its documentation
         guard let chosenClock = BenchClock(rawValue: clock) else {
             throw ValidationError("--clock must be one of: \(BenchClock.allCases.map(\.rawValue).joined(separator: ", "))")
         }
