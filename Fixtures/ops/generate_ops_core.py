@@ -84,6 +84,7 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
     ("1x1_s1_batch2", (2, 6, 5, 7), 5, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, False),
     ("1x1_s1_nobias_relu", (1, 4, 6, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, False, True),
     ("1x1_s1_residual_relu", (1, 6, 5, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, True),
+    ("1x1_s1_264ch_relu", (1, 2, 2, 2), 264, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, True),
     ("1x1_s1_groups2_relu", (1, 4, 5, 5), 6, (1, 1), (1, 1), (0, 0), (1, 1), 2, True, True),
     ("1x1_s2", (1, 4, 7, 7), 6, (1, 1), (2, 2), (0, 0), (1, 1), 1, True, False),
     ("7x7_s2_p3", (1, 3, 13, 11), 4, (7, 7), (2, 2), (3, 3), (1, 1), 1, False, True),

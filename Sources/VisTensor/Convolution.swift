@@ -157,20 +157,29 @@ struct ConvolutionGeometry {
     func pointwise(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
                    output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         let m = groupOutChannels, k = groupChannels, plane = outputPlane
-        // Without an epilogue one GEMM per plane is best; with one, column tiles keep it cache-hot.
+        // Without an epilogue one GEMM per plane is best; with one, tiles of the output keep it
+        // cache-hot: column tiles on large planes, output-channel tiles on small ones (ResNet's
+        // layer4 is 2048 channels of 25×34: 256-column tiles cost it 20 % of sgemm speed).
         let needsEpilogue = epilogue.isNeeded
-        let tileColumns = needsEpilogue ? min(plane, max(min(256, tileBudget), tileBudget / 2 / max(1, m))) : plane
+        let tileFloats = max(1, tileBudget / 2)
+        let byChannels = needsEpilogue && plane * min(m, 256) <= tileFloats
+        let tileColumns = !needsEpilogue || byChannels ? plane : min(plane, max(min(256, tileBudget), tileFloats / max(1, m)))
+        let tileRows = byChannels ? max(1, tileFloats / max(1, plane)) : m
         for image in 0..<batch {
             for group in 0..<groups {
                 let a = weight.baseAddress.map { $0 + group * m * k }
                 let b = input.baseAddress.map { $0 + (image * channels + group * k) * inputPlane }
                 let blockOffset = (image * outChannels + group * m) * plane
-                for column in stride(from: 0, to: plane, by: tileColumns) {
-                    let columns = min(tileColumns, plane - column)
-                    gemmRowMajor(m: m, n: columns, k: k, a: a, lda: k, b: b.map { $0 + column }, ldb: plane,
-                                 c: output + blockOffset + column, ldc: plane)
-                    epilogue.apply(to: output, offset: blockOffset + column, firstChannel: group * m,
-                                   rows: m, columns: columns, rowStride: plane)
+                for row in stride(from: 0, to: m, by: tileRows) {
+                    let rows = min(tileRows, m - row)
+                    for column in stride(from: 0, to: plane, by: tileColumns) {
+                        let columns = min(tileColumns, plane - column)
+                        let offset = blockOffset + row * plane + column
+                        gemmRowMajor(m: rows, n: columns, k: k, a: a.map { $0 + row * k }, lda: k,
+                                     b: b.map { $0 + column }, ldb: plane, c: output + offset, ldc: plane)
+                        epilogue.apply(to: output, offset: offset, firstChannel: group * m + row,
+                                       rows: rows, columns: columns, rowStride: plane)
+                    }
                 }
             }
         }

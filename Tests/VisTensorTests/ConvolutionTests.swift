@@ -25,9 +25,10 @@ import Testing
         }
     }
 
-    /// Tiny tile budgets force one output row per im2col tile and narrow pointwise column tiles,
-    /// so the tiled paths are checked on the small fixtures too.
-    @Test(arguments: [1, 40])
+    /// Tiny tile budgets force one output row per im2col tile and narrow pointwise column tiles
+    /// (1, 40), or pointwise tiles of 262 output channels over the whole plane (2100, on the
+    /// 264-channel fixture), so the tiled paths are checked on the small fixtures too.
+    @Test(arguments: [1, 40, 2100])
     func conv2dTiledMatchesPyTorch(tileBudget: Int) throws {
         try checkAllCases { x, weight, bias, residual, c in
             try conv2d(x, weight: weight, bias: bias, stride: try c.pair("stride"), padding: try c.pair("padding"),
