@@ -15,9 +15,10 @@ import CBLAS
 ///
 /// Strategy: 3×3 stride-1 convolutions with at least 32 input and output channels use Winograd
 /// F(2×2, 3×3) (`WinogradConvolution.swift`); 1×1 stride-1 unpadded convolutions are one GEMM per
-/// image and group straight on the input memory; depthwise convolutions (one input channel per group) use a direct loop; everything
-/// else goes through im2col in tiles of output rows, so the column buffer stays a few MB and the
-/// bias/ReLU pass touches each output tile while it is still in cache.
+/// image and group straight on the input memory; depthwise convolutions (one input channel per
+/// group) use a direct loop; everything else goes through im2col in tiles of output rows, so the
+/// column buffer stays a few MB. The bias / residual / ReLU pass (`ConvolutionEpilogue`) touches
+/// each output tile while it is still in cache.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: SpatialPair = 1, padding: SpatialPair = 0, dilation: SpatialPair = 1,
                    groups: Int = 1, residual: Tensor? = nil, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
@@ -26,7 +27,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
 }
 
 /// `conv2d` with an explicit tile size: im2col buffers (and pointwise output tiles) stay near
-/// `tileBudget` floats. The public default, 4 MB, is about what a core's cache hierarchy holds;
+/// `tileBudget` floats, and Winograd bands hold about `tileBudget / 2048` tiles. The public default, 4 MB, is about what a core's cache hierarchy holds;
 /// tests pass tiny budgets to exercise the tiling on small fixtures.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
             dilation: SpatialPair, groups: Int, residual: Tensor? = nil, fusedReLU: Bool, tileBudget: Int,
