@@ -74,12 +74,17 @@ for name, a_shape, b_shape, transpose_b in [
     case("matmul", name=name, transposeB=transpose_b)
 
 # --- conv2d -------------------------------------------------------------------------------------
+# Cases that also add a residual of the output's shape before the ReLU (ResNet's skip connection):
+# one per algorithm (im2col, pointwise GEMM, depthwise, Winograd forced and chosen).
+CONV_RESIDUAL_CASES = {"odd_batch2_s2x1_relu", "1x1_s1_residual_relu", "depthwise", "3x3_pad1x0", "3x3_32ch_relu"}
 # (name, input shape, out channels, kernel (h, w), stride, padding, dilation, groups, bias, relu)
 for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu in [
     ("3x3_pad1", (1, 3, 8, 8), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, False),
     ("3x3_pad1_relu", (1, 3, 8, 8), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True),
     ("1x1_s1_batch2", (2, 6, 5, 7), 5, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, False),
     ("1x1_s1_nobias_relu", (1, 4, 6, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, False, True),
+    ("1x1_s1_residual_relu", (1, 6, 5, 6), 8, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, True),
+    ("1x1_s1_264ch_relu", (1, 2, 2, 2), 264, (1, 1), (1, 1), (0, 0), (1, 1), 1, True, True),
     ("1x1_s1_groups2_relu", (1, 4, 5, 5), 6, (1, 1), (1, 1), (0, 0), (1, 1), 2, True, True),
     ("1x1_s2", (1, 4, 7, 7), 6, (1, 1), (2, 2), (0, 0), (1, 1), 1, True, False),
     ("7x7_s2_p3", (1, 3, 13, 11), 4, (7, 7), (2, 2), (3, 3), (1, 1), 1, False, True),
@@ -90,12 +95,24 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
     ("odd_batch2_s2x1_relu", (2, 3, 9, 7), 5, (3, 3), (2, 1), (1, 0), (1, 1), 1, True, True),
     ("3x2_kernel_nobias", (1, 2, 6, 8), 3, (3, 2), (1, 1), (1, 0), (1, 1), 1, False, False),
     ("5x5_s3_p2", (1, 2, 11, 10), 3, (5, 5), (3, 3), (2, 2), (1, 1), 1, True, False),
+    # 3x3 stride 1: the Winograd path (forced by the tests on the small ones; 32 channels choose it
+    # by default). Odd output sizes leave half-used 2x2 tiles at the right and bottom edges.
+    ("3x3_odd_batch2_nobias", (2, 5, 7, 9), 6, (3, 3), (1, 1), (1, 1), (1, 1), 1, False, False),
+    ("3x3_pad0_relu", (1, 4, 8, 7), 5, (3, 3), (1, 1), (0, 0), (1, 1), 1, True, True),
+    ("3x3_pad1x0", (1, 3, 6, 9), 4, (3, 3), (1, 1), (1, 0), (1, 1), 1, True, False),
+    ("3x3_pad2", (1, 3, 5, 5), 3, (3, 3), (1, 1), (2, 2), (1, 1), 1, True, True),
+    ("3x3_32ch_relu", (1, 32, 6, 7), 32, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True),
 ]:
     cg = x_shape[1] // groups
     x = randn(*x_shape)
     w = randn(oc, cg, *kernel, scale=0.3)
     b = randn(oc) if has_bias else None
     y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    has_residual = name in CONV_RESIDUAL_CASES
+    if has_residual:
+        residual = randn(*y.shape)
+        put(f"conv2d.{name}.residual", residual)
+        y = y + residual
     if relu:
         y = F.relu(y)
     put(f"conv2d.{name}.x", x)
@@ -104,7 +121,7 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
         put(f"conv2d.{name}.bias", b)
     put(f"conv2d.{name}.out", y)
     case("conv2d", name=name, stride=list(stride), padding=list(padding), dilation=list(dilation),
-         groups=groups, bias=has_bias, relu=relu)
+         groups=groups, bias=has_bias, relu=relu, residual=has_residual)
 
 # --- conv + batch norm folding ------------------------------------------------------------------
 # Reference: the unfolded graph, conv followed by an eval-mode BatchNorm2d with perturbed stats.

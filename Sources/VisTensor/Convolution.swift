@@ -8,43 +8,59 @@ import CBLAS
 ///   - bias: `[OC]`, or `nil`.
 ///   - stride, padding, dilation: per (height, width); padding is zeros on both sides.
 ///   - groups: input and output channels are split into this many independent groups.
+///   - residual: a tensor of the output's shape added before the ReLU (ResNet's skip connection),
+///     in the same pass as the bias, so `relu(conv + bias + residual)` costs no extra sweep.
 ///   - fusedReLU: applies `max(·, 0)` in the same pass that adds the bias.
 /// - Returns: `[N, OC, OH, OW]` with `OH = (H + 2·padH − dilH·(KH − 1) − 1) / strideH + 1` (floor).
 ///
-/// Strategy: 1×1 stride-1 unpadded convolutions are one GEMM per image and group straight on the
-/// input memory; depthwise convolutions (one input channel per group) use a direct loop; everything
-/// else goes through im2col in tiles of output rows, so the column buffer stays a few MB and the
-/// bias/ReLU pass touches each output tile while it is still in cache.
+/// Strategy: 3×3 stride-1 convolutions with at least 32 input and output channels use Winograd
+/// F(2×2, 3×3) (`WinogradConvolution.swift`); 1×1 stride-1 unpadded convolutions are one GEMM per
+/// image and group straight on the input memory; depthwise convolutions (one input channel per
+/// group) use a direct loop; everything else goes through im2col in tiles of output rows, so the
+/// column buffer stays a few MB. The bias / residual / ReLU pass (`ConvolutionEpilogue`) touches
+/// each output tile while it is still in cache.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: SpatialPair = 1, padding: SpatialPair = 0, dilation: SpatialPair = 1,
-                   groups: Int = 1, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
+                   groups: Int = 1, residual: Tensor? = nil, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
     try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
-               groups: groups, fusedReLU: fusedReLU, tileBudget: 1 << 20)
+               groups: groups, residual: residual, fusedReLU: fusedReLU, tileBudget: 1 << 20)
 }
 
 /// `conv2d` with an explicit tile size: im2col buffers (and pointwise output tiles) stay near
-/// `tileBudget` floats. The public default, 4 MB, is about what a core's cache hierarchy holds;
+/// `tileBudget` floats, and Winograd bands hold about `tileBudget / 2048` tiles. The public default, 4 MB, is about what a core's cache hierarchy holds;
 /// tests pass tiny budgets to exercise the tiling on small fixtures.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
-            dilation: SpatialPair, groups: Int, fusedReLU: Bool, tileBudget: Int) throws(TensorError) -> Tensor {
+            dilation: SpatialPair, groups: Int, residual: Tensor? = nil, fusedReLU: Bool, tileBudget: Int,
+            strategy: ConvolutionStrategy = .automatic) throws(TensorError) -> Tensor {
     var geometry = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
                                            stride: stride, padding: padding, dilation: dilation, groups: groups)
     geometry.tileBudget = max(1, tileBudget)
     let outputShape = x.rank == 3 ? Array(geometry.outputShape.dropFirst()) : geometry.outputShape
     let biasValues = bias?.storage ?? []
+    if let residual, residual.shape != outputShape {
+        throw .shapeMismatch(op: "conv2d", detail: "residual \(residual.shape) does not match the output \(outputShape) of input \(x.shape) and weight \(weight.shape)")
+    }
+    let residualValues = residual?.storage ?? []
 
     return Tensor(shape: outputShape) { out in
         guard let output = out.baseAddress else { return }  // empty output: nothing to compute
         x.storage.withUnsafeBufferPointer { xs in
             weight.storage.withUnsafeBufferPointer { ws in
                 biasValues.withUnsafeBufferPointer { bs in
-                    let biasPointer = bias == nil ? nil : bs.baseAddress
-                    if geometry.isDepthwise {
-                        geometry.depthwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
-                    } else if geometry.isPointwise {
-                        geometry.pointwise(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
-                    } else {
-                        geometry.im2colGEMM(input: xs, weight: ws, bias: biasPointer, output: output, relu: fusedReLU)
+                    residualValues.withUnsafeBufferPointer { rs in
+                        let epilogue = ConvolutionEpilogue(bias: bias == nil ? nil : bs.baseAddress,
+                                                           residual: residual == nil ? nil : rs.baseAddress,
+                                                           relu: fusedReLU)
+                        if strategy.usesWinograd(geometry) {
+                            geometry.winograd(input: xs, weights: WinogradWeights(weight: weight), output: output,
+                                              epilogue: epilogue)
+                        } else if geometry.isDepthwise {
+                            geometry.depthwise(input: xs, weight: ws, output: output, epilogue: epilogue)
+                        } else if geometry.isPointwise {
+                            geometry.pointwise(input: xs, weight: ws, output: output, epilogue: epilogue)
+                        } else {
+                            geometry.im2colGEMM(input: xs, weight: ws, output: output, epilogue: epilogue)
+                        }
                     }
                 }
             }
@@ -52,8 +68,24 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, pad
     }
 }
 
-/// The validated sizes of one convolution and the three ways of computing it.
-private struct ConvolutionGeometry {
+/// Which algorithm `conv2d` uses; tests force Winograd on fixtures too small to choose it.
+enum ConvolutionStrategy {
+    /// Winograd where it admits and wins, otherwise pointwise GEMM, depthwise loop or im2col.
+    case automatic
+    /// Winograd wherever it admits the convolution.
+    case winogradWhereAdmitted
+
+    func usesWinograd(_ geometry: ConvolutionGeometry) -> Bool {
+        switch self {
+        case .automatic: geometry.prefersWinograd
+        case .winogradWhereAdmitted: geometry.admitsWinograd
+        }
+    }
+}
+
+/// The validated sizes of one convolution and the ways of computing it (Winograd lives in
+/// `WinogradConvolution.swift`).
+struct ConvolutionGeometry {
     let batch, channels, height, width: Int
     let outChannels, kernelH, kernelW: Int
     let strideH, strideW, padH, padW, dilationH, dilationW, groups: Int
@@ -124,23 +156,30 @@ private struct ConvolutionGeometry {
     // MARK: 1×1, stride 1, no padding: the input image already is the GEMM's right-hand matrix.
 
     func pointwise(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
-                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+                   output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         let m = groupOutChannels, k = groupChannels, plane = outputPlane
-        // Without an epilogue one GEMM per plane is best; with one, column tiles keep it cache-hot.
-        let needsEpilogue = bias != nil || relu
-        let tileColumns = needsEpilogue ? min(plane, max(min(256, tileBudget), tileBudget / 2 / max(1, m))) : plane
+        // Without an epilogue one GEMM per plane is best; with one, tiles of the output keep it
+        // cache-hot: column tiles on large planes, output-channel tiles on small ones (ResNet's
+        // layer4 is 2048 channels of 25×34: 256-column tiles cost it 20 % of sgemm speed).
+        let needsEpilogue = epilogue.isNeeded
+        let tileFloats = max(1, tileBudget / 2)
+        let byChannels = needsEpilogue && plane * min(m, 256) <= tileFloats
+        let tileColumns = !needsEpilogue || byChannels ? plane : min(plane, max(min(256, tileBudget), tileFloats / max(1, m)))
+        let tileRows = byChannels ? max(1, tileFloats / max(1, plane)) : m
         for image in 0..<batch {
             for group in 0..<groups {
                 let a = weight.baseAddress.map { $0 + group * m * k }
                 let b = input.baseAddress.map { $0 + (image * channels + group * k) * inputPlane }
-                let c = output + (image * outChannels + group * m) * plane
-                for column in stride(from: 0, to: plane, by: tileColumns) {
-                    let columns = min(tileColumns, plane - column)
-                    gemmRowMajor(m: m, n: columns, k: k, a: a, lda: k, b: b.map { $0 + column }, ldb: plane,
-                                 c: c + column, ldc: plane)
-                    if needsEpilogue {
-                        addBiasAndReLU(c + column, rows: m, columns: columns, rowStride: plane,
-                                       bias: bias.map { $0 + group * m }, relu: relu)
+                let blockOffset = (image * outChannels + group * m) * plane
+                for row in stride(from: 0, to: m, by: tileRows) {
+                    let rows = min(tileRows, m - row)
+                    for column in stride(from: 0, to: plane, by: tileColumns) {
+                        let columns = min(tileColumns, plane - column)
+                        let offset = blockOffset + row * plane + column
+                        gemmRowMajor(m: rows, n: columns, k: k, a: a.map { $0 + row * k }, lda: k,
+                                     b: b.map { $0 + column }, ldb: plane, c: output + offset, ldc: plane)
+                        epilogue.apply(to: output, offset: offset, firstChannel: group * m + row,
+                                       rows: rows, columns: columns, rowStride: plane)
                     }
                 }
             }
@@ -150,7 +189,7 @@ private struct ConvolutionGeometry {
     // MARK: General case: im2col over a tile of output rows, then one GEMM per tile.
 
     func im2colGEMM(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
-                    bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+                    output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         let m = groupOutChannels, k = patchSize, plane = outputPlane
         let tileRows = max(1, min(outH, tileBudget / max(1, k * outW)))
         var columns = [Float](repeating: 0, count: k * tileRows * outW)
@@ -160,17 +199,15 @@ private struct ConvolutionGeometry {
                 for group in 0..<groups {
                     let source = input.baseAddress.map { $0 + (image * channels + group * groupChannels) * inputPlane }
                     let a = weight.baseAddress.map { $0 + group * m * k }
-                    let c = output + (image * outChannels + group * m) * plane
+                    let blockOffset = (image * outChannels + group * m) * plane
                     for row in stride(from: 0, to: outH, by: tileRows) {
                         let rows = min(tileRows, outH - row)
                         let n = rows * outW
                         if let source { im2col(source, firstRow: row, rows: rows, into: col) }
                         gemmRowMajor(m: m, n: n, k: k, a: a, lda: k, b: UnsafePointer(col), ldb: n,
-                                     c: c + row * outW, ldc: plane)
-                        if bias != nil || relu {
-                            addBiasAndReLU(c + row * outW, rows: m, columns: n, rowStride: plane,
-                                           bias: bias.map { $0 + group * m }, relu: relu)
-                        }
+                                     c: output + blockOffset + row * outW, ldc: plane)
+                        epilogue.apply(to: output, offset: blockOffset + row * outW, firstChannel: group * m,
+                                       rows: m, columns: n, rowStride: plane)
                     }
                 }
             }
@@ -198,10 +235,11 @@ private struct ConvolutionGeometry {
                 }
                 let line = plane + iy * width
                 if lo > 0 { destination.update(repeating: 0, count: lo) }
-                if strideW == 1 {
-                    (destination + lo).update(from: line + (lo + offsetX), count: hi - lo)
-                } else {
-                    for ox in lo..<hi { destination[ox] = line[ox * strideW + offsetX] }
+                switch strideW {
+                case 1: (destination + lo).update(from: line + (lo + offsetX), count: hi - lo)
+                // A constant stride lets the compiler vectorise the gather (stride-2 3×3, the 7×7/2 stem).
+                case 2: for ox in lo..<hi { destination[ox] = line[ox &* 2 &+ offsetX] }
+                default: for ox in lo..<hi { destination[ox] = line[ox * strideW + offsetX] }
                 }
                 if hi < outW { (destination + hi).update(repeating: 0, count: outW - hi) }
             }
@@ -211,7 +249,7 @@ private struct ConvolutionGeometry {
     // MARK: Depthwise (groups == channels): a direct loop per output plane.
 
     func depthwise(input: UnsafeBufferPointer<Float>, weight: UnsafeBufferPointer<Float>,
-                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+                   output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         guard let inputBase = input.baseAddress, let weightBase = weight.baseAddress else { return }
         let multiplier = outChannels / channels, kernelArea = kernelH * kernelW
         let ranges = (0..<kernelW).map { kx in
@@ -222,7 +260,7 @@ private struct ConvolutionGeometry {
             let source = inputBase + (image * channels + outChannel / multiplier) * inputPlane
             let kernel = weightBase + outChannel * kernelArea
             let destination = output + planeIndex * outputPlane
-            destination.update(repeating: bias?[outChannel] ?? 0, count: outputPlane)
+            destination.update(repeating: 0, count: outputPlane)
             for oy in 0..<outH {
                 let row = destination + oy * outW
                 for ky in 0..<kernelH {
@@ -236,31 +274,18 @@ private struct ConvolutionGeometry {
                         for ox in lo..<hi { row[ox] += w * line[ox * strideW + offsetX] }
                     }
                 }
-                if relu {
-                    for ox in 0..<outW where row[ox] < 0 { row[ox] = 0 }
+                if epilogue.isNeeded {
+                    let offset = planeIndex * outputPlane + oy * outW
+                    epilogue.applyToLine(row, residual: epilogue.residual.map { $0 + offset },
+                                         bias: epilogue.bias?[outChannel] ?? 0, count: outW)
                 }
             }
         }
     }
 }
 
-/// One pass over a `[rows, columns]` block (rows `rowStride` apart): `v = v + bias[row]`, then ReLU.
-/// ReLU is written `v < 0 ? 0 : v` so NaN propagates as in PyTorch.
-private func addBiasAndReLU(_ block: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int,
-                            bias: UnsafePointer<Float>?, relu: Bool) {
-    Parallelism.forEach(rows, minimumPerThread: max(1, 16_384 / max(1, columns))) { row in
-        let line = block + row * rowStride
-        let b = bias?[row] ?? 0
-        if relu {
-            for j in 0..<columns { let v = line[j] + b; line[j] = v < 0 ? 0 : v }
-        } else {
-            for j in 0..<columns { line[j] += b }
-        }
-    }
-}
-
 /// Row-major `C = A · B` (beta 0); an empty reduction (K == 0) writes zeros.
-private func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int,
+func gemmRowMajor(m: Int, n: Int, k: Int, a: UnsafePointer<Float>?, lda: Int,
                           b: UnsafePointer<Float>?, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
     guard k > 0, let a, let b else {

@@ -24,12 +24,26 @@ public func maxPool2d(_ x: Tensor, kernelSize: SpatialPair, stride: SpatialPair?
             for kx in 0..<pool.kernelW {
                 let offset = kx * pool.dilationW - pool.padW
                 let (lo, hi) = columnRanges[kx]
-                for ox in lo..<hi {
-                    let v = line[ox * pool.strideW + offset], best = row[ox]
-                    row[ox] = (v > best || v.isNaN) ? v : best  // NaN wins, as in PyTorch
+                guard lo < hi, let destination = row.baseAddress else { continue }
+                // Constant strides let the compiler vectorise the strided reads (ResNet's pool is 3×3/2).
+                switch pool.strideW {
+                case 1: maximumInto(destination, from: line + offset, lo: lo, hi: hi, stride: 1)
+                case 2: maximumInto(destination, from: line + offset, lo: lo, hi: hi, stride: 2)
+                default: maximumInto(destination, from: line + offset, lo: lo, hi: hi, stride: pool.strideW)
                 }
             }
         }
+    }
+}
+
+/// `row[o] = max(row[o], source[o · stride])` for `o` in `lo ..< hi`; NaN wins, as in PyTorch.
+/// Written without branches or overflow checks so that it vectorises: `v > best` and `v` being NaN
+/// exclude each other, so `!=` is their `||`.
+@inline(__always)
+private func maximumInto(_ row: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>, lo: Int, hi: Int, stride: Int) {
+    for ox in lo..<hi {
+        let v = source[ox &* stride], best = row[ox]
+        row[ox] = ((v > best) != v.isNaN) ? v : best
     }
 }
 

@@ -31,8 +31,17 @@ struct BenchCases: Decodable {
         var flops: Double { 2 * Double(gemm.m * gemm.n * gemm.k) }
     }
 
+    /// A whole ResNet-50 trunk (`ResNet50Backbone`) on a `[1, 3, h, w]` input.
+    struct BackboneCase: Decodable {
+        let name: String
+        let height: Int
+        let width: Int
+        enum CodingKeys: String, CodingKey { case name, height = "h", width = "w" }
+    }
+
     let linear: [LinearCase]
     let conv2d: [Conv2dCase]
+    let backbone: [BackboneCase]?
 
     static func load(path: String) throws -> BenchCases {
         try JSONDecoder().decode(BenchCases.self, from: Data(contentsOf: URL(fileURLWithPath: path)))

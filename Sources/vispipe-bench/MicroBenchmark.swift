@@ -24,11 +24,22 @@ struct MicroBenchmark: ParsableCommand {
     @Option(help: "Timed repetitions per case (median reported).")
     var repeats = 10
 
+    @Option(help: "Timed repetitions of each whole-backbone case (median reported).")
+    var backboneRepeats = 3
+
+    @Option(help: "Clock: wall (elapsed) or cpu (process CPU time, steadier on a busy machine).")
+    var clock = "wall"
+
     mutating func run() throws {
         Parallelism.setThreadCount(threads)
+        AllocatorTuning.reuseLargeBuffers()  // as an inference executable would: see its documentation
+        guard let chosenClock = BenchClock(rawValue: clock) else {
+            throw ValidationError("--clock must be one of: \(BenchClock.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        benchClock = chosenClock
         let benchCases = try BenchCases.load(path: cases)
         let torch = AnchorTiming.load(path: anchor)
-        print("vispipe tensor-layer micro-benchmark: \(Parallelism.threadCount) threads, median of \(repeats) runs")
+        print("vispipe tensor-layer micro-benchmark: \(Parallelism.threadCount) threads, median of \(repeats) runs, \(clock) clock")
         if torch.isEmpty { print("(no PyTorch timings given: the torch columns are empty)") }
         print("")
         let header = "| case | vispipe ms | vispipe GFLOP/s | raw sgemm GFLOP/s | vispipe / sgemm | torch GFLOP/s | vispipe / torch speed |"
@@ -36,17 +47,17 @@ struct MicroBenchmark: ParsableCommand {
         print("|---|---:|---:|---:|---:|---:|---:|")
 
         for c in benchCases.linear {
-            let x = Self.random([c.tokens, c.inFeatures], seed: 1)
-            let w = Self.random([c.outFeatures, c.inFeatures], seed: 2)
-            let b = Self.random([c.outFeatures], seed: 3)
+            let x = randomTensor([c.tokens, c.inFeatures], seed: 1)
+            let w = randomTensor([c.outFeatures, c.inFeatures], seed: 2)
+            let b = randomTensor([c.outFeatures], seed: 3)
             let ours = try medianSeconds(repeats: repeats) { _ = try linear(x, weight: w, bias: b) }
             let raw = Self.rawSgemm(m: c.tokens, n: c.outFeatures, k: c.inFeatures, transposeB: true, repeats: repeats)
             printRow("linear " + c.name, seconds: ours, flops: c.flops, rawSeconds: raw, torch: torch["linear/" + c.name])
         }
         for c in benchCases.conv2d {
-            let x = Self.random([1, c.inChannels, c.height, c.width], seed: 4)
-            let w = Self.random([c.outChannels, c.inChannels, c.kernel, c.kernel], seed: 5)
-            let b = Self.random([c.outChannels], seed: 6)
+            let x = randomTensor([1, c.inChannels, c.height, c.width], seed: 4)
+            let w = randomTensor([c.outChannels, c.inChannels, c.kernel, c.kernel], seed: 5)
+            let b = randomTensor([c.outChannels], seed: 6)
             let ours = try medianSeconds(repeats: repeats) {
                 _ = try conv2d(x, weight: w, bias: b, stride: SpatialPair(c.stride), padding: SpatialPair(c.padding))
             }
@@ -54,6 +65,35 @@ struct MicroBenchmark: ParsableCommand {
             let raw = Self.rawSgemm(m: m, n: n, k: k, transposeB: false, repeats: repeats)
             printRow("conv2d " + c.name, seconds: ours, flops: c.flops, rawSeconds: raw, torch: torch["conv2d/" + c.name])
         }
+        if let backbones = benchCases.backbone, !backbones.isEmpty { try runBackbones(backbones, torch: torch) }
+    }
+
+    /// Whole ResNet-50 trunks: each step (stem, layer1 … layer4) timed on the previous step's real
+    /// output, then the sum; GFLOP/s counts direct-convolution FLOPs.
+    private func runBackbones(_ cases: [BenchCases.BackboneCase], torch: [String: AnchorTiming]) throws {
+        let backbone = ResNet50Backbone()
+        print("")
+        print("| backbone step | vispipe ms | vispipe GFLOP/s | torch ms | vispipe / torch speed |")
+        print("|---|---:|---:|---:|---:|")
+        for c in cases {
+            let flops = backbone.flops(height: c.height, width: c.width)
+            var x = randomTensor([1, 3, c.height, c.width], seed: 9)
+            var total = 0.0
+            for (step, stepFlops) in zip(backbone.steps, flops) {
+                let input = x
+                let seconds = try medianSeconds(repeats: backboneRepeats) { x = try step.run(input) }
+                total += seconds
+                printBackboneRow("\(c.name) / \(step.name)", seconds: seconds, flops: stepFlops,
+                                 torch: torch["backbone/\(c.name) / \(step.name)"])
+            }
+            printBackboneRow("\(c.name) total", seconds: total, flops: flops.reduce(0, +),
+                             torch: torch["backbone/\(c.name) total"])
+        }
+    }
+
+    private func printBackboneRow(_ name: String, seconds: Double, flops: Double, torch: AnchorTiming?) {
+        let torchColumns = torch.map { (String(format: "%.1f", $0.seconds * 1e3), String(format: "%.2fx", $0.seconds / seconds)) } ?? ("–", "–")
+        print("| \(name) | \(String(format: "%.1f", seconds * 1e3)) | \(String(format: "%.1f", flops / seconds / 1e9)) | \(torchColumns.0) | \(torchColumns.1) |")
     }
 
     private func printRow(_ name: String, seconds: Double, flops: Double, rawSeconds: Double, torch: AnchorTiming?) {
@@ -65,23 +105,12 @@ struct MicroBenchmark: ParsableCommand {
 
     /// A plain row-major sgemm C[m,n] = A[m,k] · B (B is [k,n], or [n,k] transposed), preallocated.
     private static func rawSgemm(m: Int, n: Int, k: Int, transposeB: Bool, repeats: Int) -> Double {
-        let a = random([m, k], seed: 7).storage
-        let b = random(transposeB ? [n, k] : [k, n], seed: 8).storage
+        let a = randomTensor([m, k], seed: 7).storage
+        let b = randomTensor(transposeB ? [n, k] : [k, n], seed: 8).storage
         var c = [Float](repeating: 0, count: m * n)
         return medianSeconds(repeats: repeats) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(transposeB ? k : n), 0, &c, Int32(n))
-        }
-    }
-
-    /// Deterministic values in [-1, 1) (a linear congruential generator; content does not matter for timing).
-    private static func random(_ shape: [Int], seed: UInt64) -> Tensor {
-        var state = seed &* 6364136223846793005 &+ 1442695040888963407
-        return Tensor(shape: shape) { buffer in
-            for i in buffer.indices {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                buffer[i] = Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
-            }
         }
     }
 }
