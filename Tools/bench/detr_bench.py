@@ -119,8 +119,12 @@ def compare_outputs(side, reference_path):
     if not outputs_path or not Path(outputs_path).exists():
         side.errors["(comparison)"] = f"skipped: no outputs file ({outputs_path})"
         return
-    expected = load_file(reference_path)
-    actual = load_file(outputs_path)
+    try:
+        expected = load_file(reference_path)
+        actual = load_file(outputs_path)
+    except Exception as error:  # a truncated or foreign file must be reported, not crash the report
+        side.errors["(comparison)"] = f"missing: cannot read outputs ({error})"
+        return
     for name in ("logits", "pred_boxes"):
         side.errors[name] = ref.max_relative_error(actual[name], expected[name]) if name in actual else f"missing '{name}'"
 
