@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisTensor
 
 @main
 struct VispipeCommand: AsyncParsableCommand {
@@ -14,6 +15,9 @@ struct VispipeCommand: AsyncParsableCommand {
     /// 2 for arguments that do not parse or validate, 1 for failures while running. Errors are one
     /// line on stderr, never a stack trace.
     static func main() async {
+        // Feature maps of tens of MB are allocated per layer; reusing freed heap memory instead of
+        // fresh mmaps avoids page-fault storms (see AllocatorTuning).
+        AllocatorTuning.reuseLargeBuffers()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

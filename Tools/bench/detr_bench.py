@@ -23,8 +23,9 @@ from common import detr_reference as ref  # noqa: E402
 
 ANCHORS = Path(__file__).resolve().with_name("detr_anchors.py")
 TOLERANCE = 1e-4
-DEFAULT_VISPIPE_CMD = (".build/release/vispipe-bench detr --model {model} --inputs {inputs} "
-                       "--repeats {repeats} --threads {threads} --json")
+DEFAULT_VISPIPE_CMD = (".build/release/vispipe forward detr --model {model} --inputs {inputs} "
+                       "--repeat {repeats} --threads {threads} --timing-json "
+                       "--out {work}/vispipe_outputs.safetensors")
 
 
 class SideResult:

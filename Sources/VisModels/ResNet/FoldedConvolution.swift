@@ -32,9 +32,10 @@ struct FoldedConvolution: Sendable {
         self.dilation = dilation
     }
 
-    /// The convolution and its batch norm, with the following ReLU fused when `relu` is set.
-    func callAsFunction(_ x: Tensor, relu: Bool) throws(TensorError) -> Tensor {
+    /// The convolution and its batch norm, plus `residual` when given, with the following ReLU
+    /// fused when `relu` is set.
+    func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool) throws(TensorError) -> Tensor {
         try conv2d(x, weight: parameters.weight, bias: parameters.bias, stride: SpatialPair(stride),
-                   padding: SpatialPair(padding), dilation: SpatialPair(dilation), fusedReLU: relu)
+                   padding: SpatialPair(padding), dilation: SpatialPair(dilation), residual: residual, fusedReLU: relu)
     }
 }

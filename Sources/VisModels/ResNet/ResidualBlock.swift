@@ -49,9 +49,8 @@ struct ResidualBlock: Sendable {
     func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
         var hidden = x
         for convolution in convolutions.dropLast() { hidden = try convolution(hidden, relu: true) }
-        var output = try convolutions.last!(hidden, relu: false)
         let identity = try shortcut.map { s throws(TensorError) in try s(x, relu: false) } ?? x
-        try addInPlace(&output, identity, thenReLU: true, op: "residual block")
-        return output
+        // relu(conv + bias + identity) in the convolution's own output pass.
+        return try convolutions.last!(hidden, residual: identity, relu: true)
     }
 }
