@@ -50,8 +50,8 @@ import VisImage
         #expect(detection["score"] as? Double == 0.75 && detection["label"] as? String == "class3")
         #expect(detection["box"] as? [String: Double] == ["xmin": 0, "ymin": 0, "xmax": 10, "ymax": 8])
         #expect((first["summary"] as? [String: Any])?["pixels"] as? Int == 320)
-        // Keys keep their order: path first.
-        #expect(folder.lines("out/results.jsonl")[0].hasPrefix("{\"path\":\"a.png\",\"width\":20,\"height\":16,\"detections\":["))
+        // Keys keep their order: the COCO image id (position among all inputs), then the path.
+        #expect(folder.lines("out/results.jsonl")[0].hasPrefix("{\"image_id\":1,\"path\":\"a.png\",\"width\":20,\"height\":16,\"detections\":["))
 
         let errors = parsedLines(folder.lines("out/errors.jsonl")).map { $0 ?? [:] }
         #expect(errors.map { $0["path"] as? String } == ["bad/corrupt.png", "bad/empty.jpg", "bad/huge.png", "bad/text.png", "sub/poison.png"])

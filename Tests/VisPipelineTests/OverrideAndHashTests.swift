@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VisFiles
 import VisPipeline
@@ -79,5 +80,26 @@ import VisPipeline
         #expect(try Self.hash(baseline, overrides: ["detector.threshold=0.7"]) == original)
         #expect(try Self.hash(baseline, overrides: ["detector.threshold=0.75"])
                 == Self.hash(baseline.replacingOccurrences(of: "0.7", with: "0.75")))
+    }
+}
+
+@Suite struct OverridePathTests {
+    @Test func relativePathOverrideResolvesAgainstTheWorkingDirectory() throws {
+        let folder = ScratchFolder()
+        defer { folder.remove() }
+        let text = """
+            {"version": 1, "inputs": {"file": "text", "relative_path": "text"},
+             "stages": [{"name": "decode", "type": "decode", "inputs": {"file": "$inputs.file"}},
+                        {"name": "detector", "type": "detr", "params": {"model": "models/in-file"},
+                         "inputs": {"image": "$decode.image"}}],
+             "outputs": {"detections": "$detector.detections"}}
+            """
+        let fromFile = try PipelineLoader.load(text: text, baseDirectory: folder.path, registry: BuiltinStages.registry)
+        #expect(fromFile.stage(named: "detector")?.parameters.string("model") == folder.path("models/in-file"))
+        let overridden = try PipelineLoader.load(text: text, baseDirectory: folder.path,
+                                                 overrides: ["detector.model=models/on-command-line"],
+                                                 registry: BuiltinStages.registry)
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(overridden.stage(named: "detector")?.parameters.string("model") == (cwd as NSString).appendingPathComponent("models/on-command-line"))
     }
 }

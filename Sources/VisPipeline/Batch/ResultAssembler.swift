@@ -67,6 +67,12 @@ struct ResultAssembler {
         return stats
     }
 
+    /// `{"image_id":N,` + the rest of a record's JSON object line.
+    static func prependingImageID(_ id: Int, to line: String) -> String {
+        guard line.hasPrefix("{") else { return line }
+        return "{\"image_id\":\(id)" + (line.hasPrefix("{}") ? "" : ",") + line.dropFirst()
+    }
+
     /// One walk over the inputs, copying each committed record's line to its file.
     private func pass(_ stats: inout AssemblyStats, _ results: inout BufferedSink, _ errors: inout BufferedSink,
                       _ coco: inout BufferedSink?) throws(AtomicFileWriter.Failure) {
@@ -86,15 +92,11 @@ struct ResultAssembler {
                 continue
             }
             stats.succeeded += 1
-            try results.write(record.line + "\n")
+            let imageID = cocoImageIDs.map { $0.id(forRelativePath: item.relativePath) } ?? position
+            // The line carries the image's COCO id, so results.jsonl and coco_results.json join.
+            try results.write((imageID.map { Self.prependingImageID($0, to: record.line) } ?? record.line) + "\n")
             guard coco != nil, !record.header.coco.isEmpty else { continue }
-            let imageID: Int
-            if let cocoImageIDs {
-                guard let id = cocoImageIDs.id(forRelativePath: item.relativePath) else { stats.cocoUnmappedImages += 1; continue }
-                imageID = id
-            } else {
-                imageID = position
-            }
+            guard let imageID else { stats.cocoUnmappedImages += 1; continue }
             for box in record.header.coco where box.count == 6 {
                 var json = JSONText()
                 json.beginObject()

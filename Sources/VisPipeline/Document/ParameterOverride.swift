@@ -1,3 +1,4 @@
+import Foundation
 /// A `--set STAGE.PARAM=VALUE` command-line override of one stage parameter. The value is read as
 /// JSON when it parses (`0.7`, `true`, `["cat","dog"]`, `"text"`), otherwise taken as a plain
 /// string (`--set decode.alpha=drop`).
@@ -72,8 +73,16 @@ public struct ParameterOverride: Sendable, Equatable {
                 }
                 // A `params` that is not an object is reported when the document is read.
                 guard let paramsIndex, case .object(var params) = entry[paramsIndex].value.kind else { continue }
+                var value = override.value
+                // A path typed on the command line is relative to where the command runs, not to
+                // the pipeline file's folder (which is what paths written in the file resolve against).
+                if let typeMember = entry.first(where: { $0.key == "type" }), case .string(let typeName) = typeMember.value.kind,
+                   registry.type(named: typeName)?.descriptor.parameter(named: override.parameter)?.kind == .path,
+                   case .string(let path) = value, !path.hasPrefix("/"), !path.hasPrefix("~") {
+                    value = .string(ParameterResolver.resolvePath(path, against: FileManager.default.currentDirectoryPath))
+                }
                 params.removeAll { $0.key == override.parameter }
-                params.append(JSONMember(key: override.parameter, value: override.value.node))
+                params.append(JSONMember(key: override.parameter, value: value.node))
                 entry[paramsIndex].value.kind = .object(params)
                 entries[index].kind = .object(entry)
                 sources[JSONPath.root.key("stages").index(index).key("params").key(override.parameter).description] = override
