@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "VisPipeline", dependencies: ["VisTensor", "VisImage", "VisWeights", "VisModels", "VisFiles"],
                 swiftSettings: optimisedInDebug),
         .executableTarget(name: "vispipe", dependencies: [
-            "VisTensor", "VisImage", "VisWeights", "VisModels", "VisPipeline",
+            "VisFiles", "VisTensor", "VisImage", "VisWeights", "VisModels", "VisPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Release-mode micro-benchmarks of the tensor layer (`make bench`).

@@ -1,3 +1,4 @@
+import VisFiles
 /// A JSON value as read by `StrictJSONParser`. Objects keep their members in file order; numbers
 /// keep their literal text so that integers are read exactly (never through a `Double`).
 enum JSONValue: Equatable {
@@ -59,28 +60,7 @@ enum JSONText {
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, everything
     /// else (including non-ASCII) written as UTF-8 — the same escaping the reference writer uses,
     /// so that our headers are byte-identical to its own.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONStringLiteral.quoted(s) }
 }
 
 /// A small RFC 8259 JSON parser for untrusted headers and index files.

@@ -1,3 +1,4 @@
+import VisFiles
 /// Builds compact JSON text with keys in the order written (results lines read best with `path`
 /// first) and numbers in their shortest round-trip form. Non-finite numbers become `null`.
 struct JSONText {
@@ -43,24 +44,5 @@ struct JSONText {
         text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    static func quoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ value: String) -> String { JSONStringLiteral.quoted(value) }
 }

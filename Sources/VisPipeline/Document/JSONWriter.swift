@@ -1,3 +1,4 @@
+import VisFiles
 /// Writes `JSONValue`s as text: the canonical form that pipeline hashes are computed over, and an
 /// indented form for files people read (the JSON Schema, `vispipe stages --json`). Both sort
 /// object keys, so equal values always give equal text.
@@ -62,21 +63,5 @@ public enum JSONWriter {
     }
 
     /// A JSON string literal (quotes, backslashes and control characters escaped).
-    public static func quoted(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    public static func quoted(_ value: String) -> String { JSONStringLiteral.quoted(value) }
 }
