@@ -128,20 +128,65 @@ public func softmax(_ x: Tensor, axis: Int) throws(TensorError) -> Tensor {
 /// zeros when `zeroWhenFullyMasked` is set, as attention's scaled-dot-product path does.
 @inline(__always)
 func softmaxRowInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, zeroWhenFullyMasked: Bool = false) {
+    let inverseSum = exponentiateRowInPlace(row, count: count, zeroWhenFullyMasked: zeroWhenFullyMasked)
+    scaleRowInPlace(row, count: count, by: inverseSum)
+}
+
+/// The first half of a row softmax: replaces each entry by `exp(x - max)` and returns `1 / sum` of
+/// those, the factor that normalises them (callers may apply it later, to a smaller result).
+/// A fully masked row (all `-inf`) becomes zeros with factor 0 when `zeroWhenFullyMasked`, else NaN.
+@inline(__always)
+func exponentiateRowInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, zeroWhenFullyMasked: Bool) -> Float {
+    let raw = UnsafeMutableRawPointer(row)
+    let whole = count & ~15, tail = count - whole
+    // Maximum. NaN entries never win a comparison; they turn the row into NaN through the sum below.
+    var lanesMaximum = SIMD16<Float>(repeating: -.infinity)
+    var i = 0
+    while i < whole {
+        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        lanesMaximum.replace(with: v, where: v .> lanesMaximum)
+        i += 16
+    }
+    if tail > 0 {
+        let v = loadPartial(row + whole, count: tail, fill: -.infinity)
+        lanesMaximum.replace(with: v, where: v .> lanesMaximum)
+    }
     var maximum = -Float.infinity
-    for i in 0..<count { maximum = max(maximum, row[i]) }
-    if zeroWhenFullyMasked && maximum == -.infinity {
-        row.update(repeating: 0, count: count)
-        return
+    for lane in 0..<16 where lanesMaximum[lane] > maximum { maximum = lanesMaximum[lane] }
+    if maximum == -.infinity {
+        row.update(repeating: zeroWhenFullyMasked ? 0 : .nan, count: count)
+        return zeroWhenFullyMasked ? 0 : .nan
     }
-    var sum: Float = 0
-    for i in 0..<count {
-        let e = expf(row[i] - maximum)
-        row[i] = e
-        sum += e
+    // exp(x - max) and its sum.
+    var lanesSum = SIMD16<Float>(repeating: 0)
+    i = 0
+    while i < whole {
+        let e = exponential(raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - maximum)
+        raw.storeBytes(of: e, toByteOffset: i * 4, as: SIMD16<Float>.self)
+        lanesSum += e
+        i += 16
     }
-    let inverse = 1 / sum
-    for i in 0..<count { row[i] *= inverse }
+    if tail > 0 {
+        // Padding lanes are -inf: their exp is 0 and adds nothing.
+        let e = exponential(loadPartial(row + whole, count: tail, fill: -.infinity) - maximum)
+        storePartial(e, row + whole, count: tail)
+        lanesSum += e
+    }
+    return 1 / lanesSum.sum()
+}
+
+/// `row[i] *= factor` for `count` entries.
+@inline(__always)
+func scaleRowInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    let raw = UnsafeMutableRawPointer(row)
+    let whole = count & ~15
+    var i = 0
+    while i < whole {
+        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        raw.storeBytes(of: v * factor, toByteOffset: i * 4, as: SIMD16<Float>.self)
+        i += 16
+    }
+    for j in whole..<count { row[j] *= factor }
 }
 
 /// Softmax down each of `width` columns of a `[length, width]` block whose rows are `stride` apart.

@@ -171,17 +171,15 @@ public func multiHeadAttention(
     }
     try checkPadding(keyPaddingMask, batch: batch, keyLength: lk, op: op)
 
-    let q = projectRows(query, weights.qWeight, weights.qBias)
-    let k = projectRows(key, weights.kWeight, weights.kBias)
-    let v = projectRows(value, weights.vWeight, weights.vBias)
+    let (q, k, v) = projectQueryKeyValue(query: query, key: key, value: value, weights: weights)
     let geometry = AttentionGeometry(batch: batch, heads: numHeads, queryLength: lq, keyLength: lk, headDim: headDim, valueDim: headDim)
     var attentionWeights = returnWeights ? Tensor(zeros: [batch, numHeads, lq, lk]) : nil
     // Heads are column blocks of the projected [B, L, E] rows, so no permute is needed: head h of
     // batch b starts at b * L * E + h * headDim and its rows are E apart.
     let attended = Tensor(shape: [batch, lq, e]) { out in
-        q.withUnsafeBufferPointer { q in
-            k.withUnsafeBufferPointer { k in
-                v.withUnsafeBufferPointer { v in
+        q.storage.withUnsafeBufferPointer { q in
+            k.storage.withUnsafeBufferPointer { k in
+                v.storage.withUnsafeBufferPointer { v in
                     let layout = { (base: UnsafePointer<Float>, length: Int) in
                         HeadLayout(base: base, batchStride: length * e, headStride: headDim, rowStride: e)
                     }
@@ -194,8 +192,50 @@ public func multiHeadAttention(
             }
         }
     }
-    let output = Tensor(shape: [batch, lq, e], data: projectRows(attended, weights.outWeight, weights.outBias))
+    let output = try linear(attended, weight: weights.outWeight, bias: weights.outBias)
     return (output, attentionWeights)
+}
+
+/// The query, key and value projections (three `linear`s of already checked shapes) as one
+/// `runGEMMs` call: one fork/join for the three products, each thread taking its share of the rows.
+private func projectQueryKeyValue(query: Tensor, key: Tensor, value: Tensor,
+                                  weights: MultiHeadAttentionWeights) -> (Tensor, Tensor, Tensor) {
+    let e = weights.embedDim
+    let inFeatures = [weights.qWeight.shape[1], weights.kWeight.shape[1], weights.vWeight.shape[1]]
+    // Outputs start as their bias (or zero) rows; the products accumulate onto them.
+    func biasRows(_ x: Tensor, _ bias: Tensor?) -> Tensor {
+        Tensor(shape: [x.shape[0], x.shape[1], e]) { out in
+            if let bias, let base = out.baseAddress { fillRows(base, rows: x.shape[0] * x.shape[1], with: bias) }
+            else { out.initialize(repeating: 0) }
+        }
+    }
+    var (q, k, v) = (biasRows(query, weights.qBias), biasRows(key, weights.kBias), biasRows(value, weights.vBias))
+    func product(_ index: Int, _ x: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
+                 _ out: UnsafeMutableBufferPointer<Float>) -> RowMajorGEMM {
+        RowMajorGEMM(transposeB: true, m: out.count / max(1, e), n: e, k: inFeatures[index],
+                     a: x.baseAddress, lda: inFeatures[index], b: w.baseAddress, ldb: inFeatures[index],
+                     c: out.baseAddress, ldc: e, accumulate: true)
+    }
+    query.storage.withUnsafeBufferPointer { xq in
+        key.storage.withUnsafeBufferPointer { xk in
+            value.storage.withUnsafeBufferPointer { xv in
+                weights.qWeight.storage.withUnsafeBufferPointer { wq in
+                    weights.kWeight.storage.withUnsafeBufferPointer { wk in
+                        weights.vWeight.storage.withUnsafeBufferPointer { wv in
+                            q.storage.withUnsafeMutableBufferPointer { oq in
+                                k.storage.withUnsafeMutableBufferPointer { ok in
+                                    v.storage.withUnsafeMutableBufferPointer { ov in
+                                        runGEMMs([product(0, xq, wq, oq), product(1, xk, wk, ok), product(2, xv, wv, ov)])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (q, k, v)
 }
 
 /// Per-head attention weights `[B, H, Lq, Lk]` averaged over heads to `[B, Lq, Lk]`, as torch's
@@ -248,32 +288,15 @@ private func checkPadding(_ padding: KeyPaddingMask?, batch: Int, keyLength: Int
     }
 }
 
-/// `x [.., in] · weightᵀ + bias` for the rows of `x` (an `nn.Linear` on the last axis), through one GEMM.
-private func projectRows(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> [Float] {
-    let inFeatures = weight.shape[1], outFeatures = weight.shape[0]
-    let rows = x.count / max(1, inFeatures)
-    var out = [Float](repeating: 0, count: rows * outFeatures)
-    if let bias {
-        out.withUnsafeMutableBufferPointer { o in
-            for r in 0..<rows { (o.baseAddress! + r * outFeatures).update(from: bias.storage, count: outFeatures) }
-        }
-    }
-    guard rows > 0, inFeatures > 0, outFeatures > 0 else { return out }
-    x.storage.withUnsafeBufferPointer { a in
-        weight.storage.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { c in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                            1, a.baseAddress, Int32(inFeatures), w.baseAddress, Int32(inFeatures),
-                            bias == nil ? 0 : 1, c.baseAddress, Int32(outFeatures))
-            }
-        }
-    }
-    return out
-}
-
-/// The attention core shared by both public entry points. Per (batch, head): one GEMM for the
-/// scores, a masked row softmax (rows in parallel), one GEMM for the output. The GEMMs run one at a
-/// time on this thread — OpenBLAS parallelises them itself.
+/// The attention core shared by both public entry points. The work is split into tasks of
+/// (batch element, head, block of query rows) — one block per head unless there are fewer heads
+/// than threads — and each thread runs whole tasks with single-threaded BLAS: per task one GEMM
+/// for the scores, a masked row softmax, one GEMM for the output. One fork/join per call, rather
+/// than one per GEMM and per softmax, matters on few cores shared with other work.
+///
+/// The second GEMM takes the unnormalised rows `exp(s - max)` and its output rows are scaled by
+/// `1 / sum` afterwards: `Dv` multiplications per row instead of `Lk` (the weights, when returned,
+/// are normalised after the GEMM, so that the output does not depend on whether they are).
 private func attend(
     _ g: AttentionGeometry, query: HeadLayout, key: HeadLayout, value: HeadLayout, output: MutableHeadLayout,
     scale: Float, mask: BroadcastAttentionMask?, padding: KeyPaddingMask?, causal: Bool, weights: inout Tensor?
@@ -287,52 +310,96 @@ private func attend(
         } } }
         return
     }
-    var scratch = weights == nil ? [Float](repeating: 0, count: lq * lk) : []
+    let threads = Parallelism.threadCount
+    let heads = g.batch * g.heads
+    let blocksPerHead = min(lq, heads >= threads ? 1 : (threads + heads - 1) / heads)
+    let tasks = heads * blocksPerHead
+    // Small problems stay on one thread (the same grain as the row softmax used to have).
+    let workers = min(threads, tasks, max(1, lq * lk * heads / 32_768))
+    let blockRows = (lq + blocksPerHead - 1) / blocksPerHead
+    let returnsWeights = weights != nil
+    // Each worker's scores (unless they go straight into `weights`) and row normalisers.
+    var scratch = [Float](repeating: 0, count: returnsWeights ? 0 : workers * blockRows * lk)
+    var inverseSums = [Float](repeating: 0, count: workers * blockRows)
+    // The ignored keys of each batch element as a list, so rows without padding skip the check.
+    let ignoredKeys: [[Int]] = padding.map { p in
+        (0..<g.batch).map { b in (0..<lk).filter { p.ignored[b * lk + $0] } }
+    } ?? []
     let maskStorage = mask?.tensor.storage ?? []
-    maskStorage.withUnsafeBufferPointer { maskBuffer in
-        for b in 0..<g.batch {
-            for h in 0..<g.heads {
-                let body = { (scores: UnsafeMutablePointer<Float>) in
-                    // scores[Lq, Lk] = scale · Q Kᵀ
-                    if g.headDim > 0 {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(lq), Int32(lk), Int32(g.headDim),
-                                    scale, query.matrix(b, h), Int32(query.rowStride), key.matrix(b, h), Int32(key.rowStride),
-                                    0, scores, Int32(lk))
-                    } else {
-                        scores.initialize(repeating: 0, count: lq * lk)
-                    }
-                    let maskRows = mask.map { m in
-                        (maskBuffer.baseAddress! + b * m.batchStride + h * m.headStride, m.queryStride, m.keyStride)
-                    }
-                    let ignored = padding.map { Array($0.ignored[(b * lk)..<((b + 1) * lk)]) }
-                    Parallelism.forEach(lq, minimumPerThread: max(1, 8192 / lk)) { i in
-                        let row = scores + i * lk
-                        if let (maskBase, queryStride, keyStride) = maskRows {
-                            let m = maskBase + i * queryStride
-                            for j in 0..<lk { row[j] += m[j * keyStride] }
+
+    func runTask(_ task: Int, worker: Int, weightsBase: UnsafeMutablePointer<Float>?, maskBase: UnsafePointer<Float>?,
+                 scratchBase: UnsafeMutablePointer<Float>, sumsBase: UnsafeMutablePointer<Float>) {
+        let (bh, block) = task.quotientAndRemainder(dividingBy: blocksPerHead)
+        let (b, h) = bh.quotientAndRemainder(dividingBy: g.heads)
+        let first = block * blockRows, rows = min(lq, first + blockRows) - first
+        guard rows > 0 else { return }
+        let scores = weightsBase.map { $0 + (bh * lq + first) * lk } ?? scratchBase + worker * blockRows * lk
+        let inverseSums = sumsBase + worker * blockRows
+        // scores[rows, Lk] = scale · Q Kᵀ
+        if g.headDim > 0 {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(lk), Int32(g.headDim),
+                        scale, query.matrix(b, h) + first * query.rowStride, Int32(query.rowStride),
+                        key.matrix(b, h), Int32(key.rowStride), 0, scores, Int32(lk))
+        } else {
+            scores.initialize(repeating: 0, count: rows * lk)
+        }
+        let ignored = ignoredKeys.isEmpty ? [] : ignoredKeys[b]
+        for r in 0..<rows {
+            let i = first + r
+            let row = scores + r * lk
+            if let mask, let maskBase {
+                let m = maskBase + b * mask.batchStride + h * mask.headStride + i * mask.queryStride
+                for j in 0..<lk { row[j] += m[j * mask.keyStride] }
+            }
+            for j in ignored { row[j] = -.infinity }
+            if causal, i + 1 < lk {
+                for j in (i + 1)..<lk { row[j] = -.infinity }
+            }
+            inverseSums[r] = exponentiateRowInPlace(row, count: lk, zeroWhenFullyMasked: true)
+        }
+        // out[rows, Dv] = P V
+        if g.valueDim > 0 {
+            let out = output.matrix(b, h) + first * output.rowStride
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(g.valueDim), Int32(lk),
+                        1, scores, Int32(lk), value.matrix(b, h), Int32(value.rowStride),
+                        0, out, Int32(output.rowStride))
+            for r in 0..<rows { scaleRowInPlace(out + r * output.rowStride, count: g.valueDim, by: inverseSums[r]) }
+        }
+        if returnsWeights {
+            for r in 0..<rows { scaleRowInPlace(scores + r * lk, count: lk, by: inverseSums[r]) }
+        }
+    }
+
+    func runAll(weightsBase: UnsafeMutablePointer<Float>?) {
+        maskStorage.withUnsafeBufferPointer { maskBuffer in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                inverseSums.withUnsafeMutableBufferPointer { sumsBuffer in
+                    let maskBase = UnsafePointer(maskBuffer.baseAddress)
+                    let sumsBase = sumsBuffer.baseAddress!
+                    let scratchBase = scratchBuffer.baseAddress ?? sumsBase  // unused when scores go to `weights`
+                    if workers <= 1 {
+                        for task in 0..<tasks {
+                            runTask(task, worker: 0, weightsBase: weightsBase, maskBase: maskBase,
+                                    scratchBase: scratchBase, sumsBase: sumsBase)
                         }
-                        if let ignored {
-                            for j in 0..<lk where ignored[j] { row[j] = -.infinity }
-                        }
-                        if causal, i + 1 < lk {
-                            for j in (i + 1)..<lk { row[j] = -.infinity }
-                        }
-                        softmaxRowInPlace(row, count: lk, zeroWhenFullyMasked: true)
+                        return
                     }
-                    // out[Lq, Dv] = P V
-                    if g.valueDim > 0 {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(lq), Int32(g.valueDim), Int32(lk),
-                                    1, scores, Int32(lk), value.matrix(b, h), Int32(value.rowStride),
-                                    0, output.matrix(b, h), Int32(output.rowStride))
+                    Parallelism.withSerialBLAS {
+                        // One chunk per worker: a contiguous share of the tasks, with its own scratch.
+                        Parallelism.forEach(workers) { worker in
+                            for task in (tasks * worker / workers)..<(tasks * (worker + 1) / workers) {
+                                runTask(task, worker: worker, weightsBase: weightsBase, maskBase: maskBase,
+                                        scratchBase: scratchBase, sumsBase: sumsBase)
+                            }
+                        }
                     }
-                }
-                if weights != nil {
-                    weights!.storage.withUnsafeMutableBufferPointer { w in body(w.baseAddress! + (b * g.heads + h) * lq * lk) }
-                } else {
-                    scratch.withUnsafeMutableBufferPointer { s in body(s.baseAddress!) }
                 }
             }
         }
     }
+    if weights != nil {
+        weights!.storage.withUnsafeMutableBufferPointer { runAll(weightsBase: $0.baseAddress!) }
+    } else {
+        runAll(weightsBase: nil)
+    }
 }
-

@@ -6,8 +6,9 @@ import CBLAS
 ///   - x: `[..., in]`; all leading dimensions are flattened into the rows of one GEMM.
 ///   - weight: `[out, in]` (PyTorch's layout, used transposed in place: no copy).
 ///   - bias: `[out]`, or `nil`.
+///   - fusedReLU: apply `max(·, 0)` to the result, in the same parallel pass as the product.
 /// - Returns: `[..., out]`.
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) throws(TensorError) -> Tensor {
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
     let op = "linear"
     guard weight.rank == 2 else {
         throw .shapeMismatch(op: op, detail: "weight \(weight.shape) must be [out, in]")
@@ -28,18 +29,15 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) throws(Tens
     try checkBLASSize(op: op, shape: outputShape)
 
     return Tensor(shape: outputShape) { out in
+        // The bias goes in first and the GEMM accumulates onto it (beta 1): one pass over the output
+        // fewer than adding it afterwards, and no separate zeroing pass inside BLAS.
+        guard let c = out.baseAddress else { return }
+        if let bias { fillRows(c, rows: rows, with: bias) }
         x.storage.withUnsafeBufferPointer { xs in
             weight.storage.withUnsafeBufferPointer { ws in
-                gemmRowMajor(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
-                             a: xs.baseAddress, lda: inFeatures, b: ws.baseAddress, ldb: inFeatures,
-                             c: out.baseAddress, ldc: outFeatures)
-            }
-        }
-        guard let bias else { return }
-        bias.storage.withUnsafeBufferPointer { bs in
-            Parallelism.forEach(rows, minimumPerThread: max(1, 16_384 / max(1, outFeatures))) { row in
-                let base = row * outFeatures
-                for j in 0..<outFeatures { out[base + j] += bs[j] }
+                runGEMMs([RowMajorGEMM(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
+                                       a: xs.baseAddress, lda: inFeatures, b: ws.baseAddress, ldb: inFeatures,
+                                       c: c, ldc: outFeatures, accumulate: bias != nil, relu: fusedReLU)])
             }
         }
     }
@@ -83,16 +81,15 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeB: Bool = false) throws(Te
                 }
                 if bBatch.isEmpty {
                     // Rows of every batch element are contiguous: one GEMM with batch·M rows.
-                    gemmRowMajor(transposeB: transposeB, m: batch * m, n: n, k: k,
-                                 a: ap, lda: k, b: bp, ldb: ldb, c: cp, ldc: n)
+                    runGEMMs([RowMajorGEMM(transposeB: transposeB, m: batch * m, n: n, k: k,
+                                           a: ap, lda: k, b: bp, ldb: ldb, c: cp, ldc: n)])
                     return
                 }
-                for index in 0..<batch {
-                    let aOffset = aBatch.isEmpty ? 0 : index * m * k
-                    gemmRowMajor(transposeB: transposeB, m: m, n: n, k: k,
-                                 a: ap + aOffset, lda: k, b: bp + index * k * n, ldb: ldb,
+                runGEMMs((0..<batch).map { index in
+                    RowMajorGEMM(transposeB: transposeB, m: m, n: n, k: k,
+                                 a: ap + (aBatch.isEmpty ? 0 : index * m * k), lda: k, b: bp + index * k * n, ldb: ldb,
                                  c: cp + index * m * n, ldc: n)
-                }
+                })
             }
         }
         // K == 0 with a non-empty output: an empty sum is zero.
@@ -109,17 +106,4 @@ private func checkBLASSize(op: String, shape: [Int]) throws(TensorError) {
     guard shape.reduce(1, *) <= Int(Int32.max) else {
         throw .invalidArgument(op: op, detail: "tensor \(shape) has more elements than BLAS's 32-bit indices can address")
     }
-}
-
-/// Row-major `C = A · op(B)` (beta 0), tolerating the empty sizes BLAS rejects.
-private func gemmRowMajor(transposeB: Bool, m: Int, n: Int, k: Int,
-                          a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?, ldb: Int,
-                          c: UnsafeMutablePointer<Float>?, ldc: Int) {
-    guard m > 0, n > 0, let c else { return }
-    guard k > 0, let a, let b else {
-        for row in 0..<m { (c + row * ldc).update(repeating: 0, count: n) }
-        return
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
 }

@@ -41,6 +41,49 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     }
 }
 
+/// `layerNorm(x + residual)` over the last dimension in one pass over the rows (a post-norm
+/// transformer's residual step), without materialising the sum as a tensor. Results are those of
+/// `layerNorm(add(x, residual), …)` exactly: the sum is rounded to float first, as there.
+///
+/// - Parameters:
+///   - x, residual: equal shapes `[..., width]`.
+///   - weight, bias: `[width]`, or `nil` for no affine step.
+public func layerNorm(_ x: Tensor, adding residual: Tensor, weight: Tensor?, bias: Tensor?,
+                      eps: Float = 1e-5) throws(TensorError) -> Tensor {
+    let op = "layerNorm"
+    guard x.shape == residual.shape else {
+        throw .shapeMismatch(op: op, detail: "residual \(residual.shape) does not match input \(x.shape)")
+    }
+    guard x.rank >= 1 else { throw .shapeMismatch(op: op, detail: "input \(x.shape) has no dimension to normalize") }
+    let width = x.shape[x.rank - 1]
+    for (name, tensor) in [("weight", weight), ("bias", bias)] {
+        if let tensor, tensor.shape != [width] {
+            throw .shapeMismatch(op: op, detail: "\(name) \(tensor.shape) does not match the last dimension of input \(x.shape) (expected [\(width)])")
+        }
+    }
+    let rows = width == 0 ? 0 : x.count / width
+    let gamma = weight?.storage, beta = bias?.storage
+    return Tensor(shape: x.shape) { out in
+        x.storage.withUnsafeBufferPointer { input in
+            residual.storage.withUnsafeBufferPointer { added in
+                Parallelism.forEach(rows, minimumPerThread: max(1, 8_192 / max(1, width))) { row in
+                    let sum = out.baseAddress! + row * width
+                    let a = input.baseAddress! + row * width, b = added.baseAddress! + row * width
+                    for j in 0..<width { sum[j] = a[j] + b[j] }
+                    let (mean, variance) = moments(sum, count: width)
+                    let inverse = 1 / (variance + eps).squareRoot()
+                    for j in 0..<width {
+                        var v = (sum[j] - mean) * inverse
+                        if let gamma { v *= gamma[j] }
+                        if let beta { v += beta[j] }
+                        sum[j] = v
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Root-mean-square normalization as Hugging Face's `LlamaRMSNorm`, over the last dimension:
 /// `x · 1/sqrt(mean(x²) + eps) · weight`.
 public func rmsNorm(_ x: Tensor, weight: Tensor?, eps: Float = 1e-6) throws(TensorError) -> Tensor {

@@ -12,7 +12,8 @@ func addInPlace(_ x: inout Tensor, _ y: Tensor, thenReLU relu: Bool = false, op:
     y.storage.withUnsafeBufferPointer { source in
         x.storage.withUnsafeMutableBufferPointer { target in
             guard let s = source.baseAddress, let t = target.baseAddress else { return }
-            Parallelism.forEach(chunks) { index in
+            // At least 8 chunks per thread: a smaller sum is not worth a fork/join.
+            Parallelism.forEach(chunks, minimumPerThread: 8) { index in
                 let start = index * chunk, end = min(count, start + chunk)
                 if relu {
                     for i in start..<end { let v = t[i] + s[i]; t[i] = v < 0 ? 0 : v }

@@ -12,8 +12,8 @@ struct LinearLayer: Sendable {
         bias = weights.take("\(name).bias", shape: [output])
     }
 
-    func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
-        try linear(x, weight: weight, bias: bias)
+    func callAsFunction(_ x: Tensor, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
+        try linear(x, weight: weight, bias: bias, fusedReLU: fusedReLU)
     }
 }
 
@@ -30,6 +30,11 @@ struct LayerNormLayer: Sendable {
 
     func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
         try layerNorm(x, weight: weight, bias: bias, eps: 1e-5)
+    }
+
+    /// The norm of `x + residual` (a post-norm residual step), in one pass.
+    func callAsFunction(_ x: Tensor, adding residual: Tensor) throws(TensorError) -> Tensor {
+        try layerNorm(x, adding: residual, weight: weight, bias: bias, eps: 1e-5)
     }
 }
 

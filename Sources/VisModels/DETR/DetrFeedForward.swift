@@ -14,18 +14,22 @@ struct DetrFeedForward: Sendable {
     }
 
     func callAsFunction(_ x: Tensor) throws(TensorError) -> Tensor {
-        var hidden = try fc1(x)
         switch activation {
-        case .relu: reluInPlace(&hidden)
-        case .gelu: geluInPlace(&hidden)
+        case .relu:
+            // ReLU fused into fc1's product: no separate pass (nor fork/join) over the hidden layer.
+            return try fc2(try fc1(x, fusedReLU: true))
+        case .gelu:
+            var hidden = try fc1(x)
+            geluInPlace(&hidden)
+            return try fc2(hidden)
         }
-        return try fc2(hidden)
     }
 }
 
 /// `norm(x + residual)`: the post-norm residual step of every DETR sub-layer.
 func addAndNormalize(_ x: Tensor, residual: Tensor, _ norm: LayerNormLayer, op: String) throws(TensorError) -> Tensor {
-    var sum = x
-    try addInPlace(&sum, residual, op: op)
-    return try norm(sum)
+    guard x.shape == residual.shape else {
+        throw .shapeMismatch(op: op, detail: "cannot add \(residual.shape) to \(x.shape)")
+    }
+    return try norm(x, adding: residual)
 }

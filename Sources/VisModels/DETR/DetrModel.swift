@@ -93,33 +93,33 @@ public final class DetrModel: Sendable {
             let projected = try conv2d(features, weight: inputProjection.weight, bias: inputProjection.bias)
             var memory = try transposed(projected.reshaped([batch, config.dModel, tokenCount]), 1, 2)
             stageClock.mark(\.inputProjection, in: &timings)
-            for (index, layer) in encoderLayers.enumerated() {
-                stage = "encoder layer \(index)"
-                memory = try layer(memory, position: position, padding: padding)
-            }
-            stageClock.mark(\.encoder, in: &timings)
+            // The transformer is a chain of small and medium GEMMs between row-wise passes: on
+            // few cores it runs best with vispipe's threads splitting every GEMM and OpenBLAS on one.
+            return try Parallelism.withSerialBLAS { () throws(TensorError) -> DetrOutput in
+                for (index, layer) in encoderLayers.enumerated() {
+                    stage = "encoder layer \(index)"
+                    memory = try layer(memory, position: position, padding: padding)
+                }
+                stageClock.mark(\.encoder, in: &timings)
 
-            stage = "decoder"
-            var memoryKeys = memory
-            try addInPlace(&memoryKeys, position, op: "memory + pos")
-            let queryPosition = try concatenate(Array(repeating: queryPositions.reshaped([1, config.numQueries, config.dModel]), count: batch), axis: 0)
-            var target = Tensor(zeros: queryPosition.shape)
-            for (index, layer) in decoderLayers.enumerated() {
-                stage = "decoder layer \(index)"
-                target = try layer(target, queryPosition: queryPosition, memory: memory, memoryKeys: memoryKeys, padding: padding)
+                stage = "decoder"
+                var memoryKeys = memory
+                try addInPlace(&memoryKeys, position, op: "memory + pos")
+                let queryPosition = try concatenate(Array(repeating: queryPositions.reshaped([1, config.numQueries, config.dModel]), count: batch), axis: 0)
+                var target = Tensor(zeros: queryPosition.shape)
+                for (index, layer) in decoderLayers.enumerated() {
+                    stage = "decoder layer \(index)"
+                    target = try layer(target, queryPosition: queryPosition, memory: memory, memoryKeys: memoryKeys, padding: padding)
+                }
+                stageClock.mark(\.decoder, in: &timings)
+                stage = "heads"
+                let hidden = try decoderNorm(target)
+                let logits = try classifier(hidden)
+                var boxes = try boxHead[2](try boxHead[1](try boxHead[0](hidden, fusedReLU: true), fusedReLU: true))
+                sigmoidInPlace(&boxes)
+                stageClock.mark(\.heads, in: &timings)
+                return DetrOutput(logits: logits, predBoxes: boxes)
             }
-            stageClock.mark(\.decoder, in: &timings)
-            stage = "heads"
-            let hidden = try decoderNorm(target)
-            let logits = try classifier(hidden)
-            var boxes = try boxHead[0](hidden)
-            reluInPlace(&boxes)
-            boxes = try boxHead[1](boxes)
-            reluInPlace(&boxes)
-            boxes = try boxHead[2](boxes)
-            sigmoidInPlace(&boxes)
-            stageClock.mark(\.heads, in: &timings)
-            return DetrOutput(logits: logits, predBoxes: boxes)
         } catch {
             throw .computation(stage: "DETR \(stage) for input \(pixelValues.shape)", error)
         }

@@ -1,0 +1,35 @@
+import CBLAS
+import Synchronization
+
+/// How many `withSerialBLAS` regions are running, process-wide (regions may overlap across threads).
+private let serialBLASRegions = Mutex(0)
+
+extension Parallelism {
+    /// Runs `body` with OpenBLAS limited to one thread; vispipe's own operations then split their
+    /// GEMMs across `threadCount` threads themselves (`linear`, `matmul`, attention).
+    ///
+    /// On few cores this is faster for a chain of small and medium GEMMs mixed with other parallel
+    /// work (a transformer): OpenBLAS's idle workers spin for a while after each call, competing for
+    /// the cores with vispipe's threads in the elementwise passes that follow, and each OpenBLAS call
+    /// has its own fork/join. Inside a region only vispipe's threads run.
+    /// Regions may nest or overlap; OpenBLAS gets `threadCount` back when the last one ends.
+    /// GEMMs are split by rows either way, never along the sum, so results agree to rounding.
+    public static func withSerialBLAS<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        guard threadCount > 1 else { return try body() }
+        serialBLASRegions.withLock { active in
+            if active == 0 { openblas_set_num_threads(1) }
+            active += 1
+        }
+        defer {
+            serialBLASRegions.withLock { active in
+                active -= 1
+                if active == 0 { openblas_set_num_threads(Int32(threadCount)) }
+            }
+        }
+        return try body()
+    }
+
+    /// Whether some `withSerialBLAS` region is running, so that OpenBLAS runs single-threaded and
+    /// GEMMs should be split across vispipe's threads by the caller.
+    static var blasIsSerial: Bool { serialBLASRegions.withLock { $0 > 0 } }
+}
