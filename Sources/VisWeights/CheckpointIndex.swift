@@ -1,4 +1,5 @@
 import Foundation
+import VisFiles
 
 /// The index of a sharded checkpoint, `model.safetensors.index.json`:
 /// `{"metadata": {...}, "weight_map": {"tensor name": "shard file name", ...}}`.
@@ -31,29 +32,31 @@ public struct CheckpointIndex: Sendable, Equatable {
     public init(json: [UInt8], path: String) throws(WeightsError) {
         self.path = path
         func malformed(_ reason: String) -> WeightsError { .malformed(file: path, reason: reason) }
-        let root: JSONValue
-        do { root = try StrictJSONParser.parse(json) } catch { throw malformed("index is not valid JSON: \(error)") }
-        guard case .object(let members) = root else { throw malformed("index is \(root.kind), not a JSON object") }
+        // Indexes are written indented over many lines: a line and column locate a problem best.
+        let root = try WeightsJSON.parse(json, file: path, subject: "index") { "line \($0.line), column \($0.column)" }
+        guard let members = root.members else { throw malformed("index is \(root.kindDescription), not a JSON object") }
 
         var metadata: [String: String] = [:]
         var weightMap: [String: String]?
-        for (key, value) in members {
-            switch key {
+        for member in members {
+            let value = member.value
+            switch member.key {
             case "metadata":
-                switch value {
+                switch value.kind {
                 case .null: break
                 case .object(let items):
-                    for (name, item) in items {
-                        if case .string(let s) = item { metadata[name] = s } else { metadata[name] = item.compactText }
+                    for item in items {
+                        if case .string(let s) = item.value.kind { metadata[item.key] = s } else { metadata[item.key] = item.value.compactText }
                     }
-                default: throw malformed("index metadata is \(value.kind), not an object")
+                default: throw malformed("index metadata is \(value.kindDescription), not an object")
                 }
             case "weight_map":
-                guard case .object(let items) = value else { throw malformed("weight_map is \(value.kind), not an object") }
+                guard let items = value.members else { throw malformed("weight_map is \(value.kindDescription), not an object") }
                 var map: [String: String] = [:]
-                for (tensor, shard) in items {
-                    guard case .string(let file) = shard else {
-                        throw malformed("weight_map entry for '\(tensor)' is \(shard.kind), not a file name")
+                for item in items {
+                    let tensor = item.key
+                    guard case .string(let file) = item.value.kind else {
+                        throw malformed("weight_map entry for '\(tensor)' is \(item.value.kindDescription), not a file name")
                     }
                     guard Self.isPlainRelativePath(file) else {
                         throw malformed("weight_map entry for '\(tensor)' names '\(file)', which is not a file inside the checkpoint directory")

@@ -1,4 +1,5 @@
 import Foundation
+import VisFiles
 import VisTensor
 
 /// One tensor's entry in a safetensors header, validated against the file.
@@ -72,16 +73,15 @@ public final class SafetensorsFile: @unchecked Sendable {
         let headerBytes = [UInt8](bytes[8..<dataStart])
         guard headerBytes.first == UInt8(ascii: "{") else { throw malformed("header does not start with '{'") }
 
-        let header: JSONValue
-        do { header = try StrictJSONParser.parse(headerBytes) } catch {
-            throw malformed("header is not valid JSON: \(error)")
-        }
-        guard case .object(let members) = header else { throw malformed("header is not a JSON object") }
+        // Headers are one line as written: a byte offset locates a problem best.
+        let header = try WeightsJSON.parse(headerBytes, file: path, subject: "header") { "byte \($0.offset)" }
+        guard let members = header.members else { throw malformed("header is not a JSON object") }
 
         var metadata: [String: String] = [:]
         let dataLength = bytes.count - dataStart
         var entries: [String: SafetensorsEntry] = [:]
-        for (name, value) in members {
+        for member in members {
+            let name = member.key, value = member.value
             if name == "__metadata__" {
                 metadata = try Self.metadata(from: value, file: path)
             } else {
@@ -108,36 +108,36 @@ public final class SafetensorsFile: @unchecked Sendable {
         self.entries = entries
     }
 
-    private static func metadata(from value: JSONValue, file: String) throws(WeightsError) -> [String: String] {
-        switch value {
+    private static func metadata(from value: JSONNode, file: String) throws(WeightsError) -> [String: String] {
+        switch value.kind {
         case .null:
             return [:]  // the reference accepts an explicit null as "no metadata"
         case .object(let members):
             var metadata: [String: String] = [:]
-            for (key, item) in members {
-                guard case .string(let string) = item else {
-                    throw .malformed(file: file, reason: "__metadata__ value for '\(key)' is \(item.kind), not a string")
+            for member in members {
+                guard case .string(let string) = member.value.kind else {
+                    throw .malformed(file: file, reason: "__metadata__ value for '\(member.key)' is \(member.value.kindDescription), not a string")
                 }
-                metadata[key] = string
+                metadata[member.key] = string
             }
             return metadata
         default:
-            throw .malformed(file: file, reason: "__metadata__ is \(value.kind), not an object of strings")
+            throw .malformed(file: file, reason: "__metadata__ is \(value.kindDescription), not an object of strings")
         }
     }
 
-    private static func entry(name: String, value: JSONValue, dataLength: Int, file: String) throws(WeightsError) -> SafetensorsEntry {
+    private static func entry(name: String, value: JSONNode, dataLength: Int, file: String) throws(WeightsError) -> SafetensorsEntry {
         func malformed(_ reason: String) -> WeightsError { .malformed(file: file, reason: "entry '\(name)' \(reason)") }
-        guard case .object(let members) = value else { throw malformed("is \(value.kind), not an object") }
-        func field(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        guard let members = value.members else { throw malformed("is \(value.kindDescription), not an object") }
+        func field(_ key: String) -> JSONNode? { members.first { $0.key == key }?.value }
 
         guard let dtypeValue = field("dtype") else { throw malformed("has no dtype") }
-        guard case .string(let dtypeName) = dtypeValue else { throw malformed("has dtype \(dtypeValue.kind), not a string") }
+        guard case .string(let dtypeName) = dtypeValue.kind else { throw malformed("has dtype \(dtypeValue.kindDescription), not a string") }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
             if SafetensorsDType.subByteNames.contains(dtypeName) {
                 throw malformed("has sub-byte dtype \(dtypeName), which vispipe does not read")
             }
-            throw malformed("has unknown dtype \(JSONText.quoted(dtypeName)) (known: \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw malformed("has unknown dtype \(JSONStringLiteral.quoted(dtypeName)) (known: \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let shape = try integers(field("shape"), field: "shape", malformed: malformed)
         let offsets = try integers(field("data_offsets"), field: "data_offsets", malformed: malformed)
@@ -163,9 +163,9 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Reads a JSON array of non-negative integer literals; fractions, exponents, signs, booleans
     /// and values beyond `Int.max` are refused (the reference refuses them as sizes too).
-    private static func integers(_ value: JSONValue?, field: String, malformed: (String) -> WeightsError) throws(WeightsError) -> [Int] {
+    private static func integers(_ value: JSONNode?, field: String, malformed: (String) -> WeightsError) throws(WeightsError) -> [Int] {
         guard let value else { throw malformed("has no \(field)") }
-        guard case .array(let elements) = value else { throw malformed("has \(field) \(value.kind), not an array of integers") }
+        guard case .array(let elements) = value.kind else { throw malformed("has \(field) \(value.kindDescription), not an array of integers") }
         var result: [Int] = []
         result.reserveCapacity(elements.count)
         for element in elements {

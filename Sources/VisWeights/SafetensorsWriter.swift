@@ -59,14 +59,14 @@ public struct SafetensorsWriter: Sendable {
         var parts: [String] = []
         if !metadata.isEmpty {
             let keys = metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            parts.append("\"__metadata__\":{" + keys.map { JSONText.quoted($0) + ":" + JSONText.quoted(metadata[$0]!) }.joined(separator: ",") + "}")
+            parts.append("\"__metadata__\":{" + keys.map { JSONStringLiteral.quoted($0) + ":" + JSONStringLiteral.quoted(metadata[$0]!) }.joined(separator: ",") + "}")
         }
         var offset = 0
         for name in order {
             let tensor = tensors[name]!
             let end = offset + tensor.bytes.count
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            parts.append(JSONText.quoted(name) + ":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            parts.append(JSONStringLiteral.quoted(name) + ":{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var bytes = Array(("{" + parts.joined(separator: ",") + "}").utf8)

@@ -8,7 +8,7 @@ import VisPipeline
     @Test func catalogListsPortsAndParameters() throws {
         let catalog = StageCatalog.json(for: TestStages.registry)
         // Written and parsed back as JSON, as `vispipe stages --json` does.
-        let reparsed = try JSONParser.parse(JSONWriter.pretty(catalog)).value
+        let reparsed = try PipelineJSON.parse(JSONWriter.pretty(catalog)).value
         #expect(reparsed == catalog)
         guard case .object(let top) = catalog, case .array(let stages)? = top["stages"] else { Issue.record("shape"); return }
         #expect(stages.count == 4)

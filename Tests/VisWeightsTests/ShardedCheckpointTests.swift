@@ -108,11 +108,12 @@ import VisTensor
             (#"{"metadata":{}}"#, "no weight_map"),
             (#"{"weight_map":{"a":"../outside.safetensors"}}"#, "not a file inside"),
             (#"{"weight_map":{"a":"/abs.safetensors"}}"#, "not a file inside"),
-            (#"{"weight_map":{"a":"x.safetensors","a":"y.safetensors"}}"#, "duplicate key \"a\""),
+            (#"{"weight_map":{"a":"x.safetensors","a":"y.safetensors"}}"#, "duplicate key \"a\" at line 1, column 36: expected each key once (first at line 1, column 16)"),
             (#"{"weight_map":{"a":3}}"#, "not a file name"),
             (#"{"weight_map":[]}"#, "not an object"),
             (#"[]"#, "not a JSON object"),
-            (#"{"weight_map":{}"#, "not valid JSON"),
+            (#"{"weight_map":{}"#, "not valid JSON: expected ',' or '}' after an object member, found the end of the text at line 1, column 17"),
+            ("{\n  \"weight_map\": {\n    \"a\": \"x.safetensors\",\n  }\n}", "not valid JSON: expected a string key in an object, found '}' at line 4, column 3"),
         ]
         for (json, words) in cases {
             let path = try directory.write("bad.index.json", Array(json.utf8))

@@ -1,4 +1,6 @@
 import Foundation
+import VisFiles
+
 /// A `--set STAGE.PARAM=VALUE` command-line override of one stage parameter. The value is read as
 /// JSON when it parses (`0.7`, `true`, `["cat","dog"]`, `"text"`), otherwise taken as a plain
 /// string (`--set decode.alpha=drop`).
@@ -24,7 +26,7 @@ public struct ParameterOverride: Sendable, Equatable {
         guard let dot = key.firstIndex(of: ".") else { return .failure(malformed) }
         let stage = String(key[..<dot]), parameter = String(key[key.index(after: dot)...])
         guard !stage.isEmpty, !parameter.isEmpty else { return .failure(malformed) }
-        let value = (try? JSONParser.parse(rawValue))?.value ?? .string(rawValue)
+        let value = (try? PipelineJSON.parse(rawValue))?.value ?? .string(rawValue)
         return .success(ParameterOverride(stage: stage, parameter: parameter, value: value, text: text))
     }
 

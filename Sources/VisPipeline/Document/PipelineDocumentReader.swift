@@ -1,3 +1,5 @@
+import VisFiles
+
 /// Turns a parsed `pipeline.json` tree into a `PipelineDocument`, strictly: unknown keys, wrong
 /// JSON types, missing required keys, repeated keys, bad names and malformed selectors are all
 /// reported (every one, with its JSON path), and reading goes on past each so that one run of
@@ -56,7 +58,7 @@ public enum PipelineDocumentReader {
         // version
         if let node = fields["version"] {
             let path = rootPath.key("version").description
-            if case .number(let value) = node.kind, value == value.rounded(), abs(value) < 1e9 {
+            if let value = node.doubleValue, value == value.rounded(), abs(value) < 1e9 {
                 document.version = Int(value)
                 if document.version != supportedVersion {
                     issues.append(.error(path, "unsupported format version: expected \(supportedVersion), found \(document.version)"))
@@ -235,7 +237,7 @@ public enum PipelineDocumentReader {
         for member in members {
             let memberPath = path.key(member.key).description
             if let first = result[member.key] {
-                issues.append(.error(memberPath, "duplicate \(noun) \"\(member.key)\": expected each \(noun) once, found it again at line \(member.value.line), column \(member.value.column) (first at line \(first.line), column \(first.column))"))
+                issues.append(.error(memberPath, "duplicate \(noun) \"\(member.key)\": expected each \(noun) once, found it again at line \(member.value.position.line), column \(member.value.position.column) (first at line \(first.position.line), column \(first.position.column))"))
                 continue
             }
             if let allowed, !allowed.contains(member.key) {

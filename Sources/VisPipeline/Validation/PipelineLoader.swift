@@ -28,7 +28,7 @@ public enum PipelineLoader {
                             registry: StageRegistry) throws(PipelineLoadError) -> ValidatedPipeline {
         var root: JSONNode
         do {
-            root = try JSONParser.parse(text)
+            root = try PipelineJSON.parse(text)
         } catch {
             throw PipelineLoadError(path: name, issues: [.error("$", error.description)])
         }

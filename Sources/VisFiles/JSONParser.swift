@@ -1,22 +1,27 @@
-/// A strict JSON (RFC 8259) reader producing `JSONNode`s with line and column numbers.
+/// A strict JSON (RFC 8259) reader for untrusted text: safetensors headers, checkpoint indexes and
+/// pipeline files.
 ///
-/// Hand-written rather than `JSONSerialization` so that a syntax error can name its line and column
-/// and so that repeated object keys survive parsing (validation reports them). Nesting is limited
-/// to `maximumDepth` so hostile input cannot overflow the stack.
+/// Hand-written rather than `JSONSerialization` so that every node knows its byte offset, line and
+/// column, repeated object keys survive parsing (callers refuse or report them), numbers keep
+/// their literal text, and a syntax error says what was expected where. Strings must be valid
+/// UTF-8 with well-formed escapes and paired surrogates. Nesting is capped by the caller's
+/// `maximumDepth` so that hostile input cannot overflow the stack.
 public struct JSONParser {
-    public static let maximumDepth = 256
-
     private let bytes: [UInt8]
+    private let maximumDepth: Int
     private var offset = 0
     private var line = 1
     private var column = 1
     private var depth = 0
 
-    private init(_ text: String) { bytes = Array(text.utf8) }
+    private init(bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes; self.maximumDepth = maximumDepth
+    }
 
-    /// Parses one JSON value that makes up the whole of `text` (surrounding whitespace allowed).
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONNode {
-        var parser = JSONParser(text)
+    /// Parses one JSON value that makes up the whole of `bytes` (surrounding whitespace allowed).
+    /// More than `maximumDepth` arrays and objects nested inside one another is an error.
+    public static func parse(_ bytes: [UInt8], maximumDepth: Int) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
         parser.skipWhitespace()
         let node = try parser.parseValue()
         parser.skipWhitespace()
@@ -26,10 +31,15 @@ public struct JSONParser {
         return node
     }
 
+    /// Parses `text` as `parse(_:maximumDepth:)` parses its UTF-8 bytes.
+    public static func parse(_ text: String, maximumDepth: Int) throws(JSONSyntaxError) -> JSONNode {
+        try parse(Array(text.utf8), maximumDepth: maximumDepth)
+    }
+
     // MARK: Values
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
-        let startLine = line, startColumn = column
+        let start = position
         guard let byte = current else { throw error("expected a value, found the end of the text") }
         let kind: JSONNode.Kind
         switch byte {
@@ -42,7 +52,7 @@ public struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): kind = .number(try parseNumber())
         default: throw error("expected a value, found \(describeCurrent())")
         }
-        return JSONNode(kind, line: startLine, column: startColumn)
+        return JSONNode(kind, position: start)
     }
 
     private mutating func parseObject() throws(JSONSyntaxError) -> JSONNode.Kind {
@@ -56,12 +66,15 @@ public struct JSONParser {
             guard current == UInt8(ascii: "\"") else {
                 throw error("expected a string key in an object, found \(describeCurrent())")
             }
+            let keyPosition = position
             let key = try parseString()
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw error("expected ':' after the key \"\(key)\", found \(describeCurrent())") }
+            guard current == UInt8(ascii: ":") else {
+                throw error("expected ':' after the key \(JSONStringLiteral.quoted(key)), found \(describeCurrent())")
+            }
             advance()
             skipWhitespace()
-            members.append(JSONMember(key: key, value: try parseValue()))
+            members.append(JSONMember(key: key, keyPosition: keyPosition, value: try parseValue()))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): advance()
@@ -91,39 +104,56 @@ public struct JSONParser {
 
     private mutating func enterContainer() throws(JSONSyntaxError) {
         depth += 1
-        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+        if depth > maximumDepth {
+            throw error("expected at most \(maximumDepth) nested arrays and objects, found nesting deeper than \(maximumDepth) levels")
+        }
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         advance() // opening quote
-        var scalars = String.UnicodeScalarView()
-        var run: [UInt8] = [] // raw UTF-8 between escapes
-        func flush(_ run: inout [UInt8], into scalars: inout String.UnicodeScalarView) {
-            if !run.isEmpty { scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run.removeAll() }
-        }
+        var utf8: [UInt8] = []
         while true {
             guard let byte = current else { throw error("expected '\"' to close the string, found the end of the text") }
             switch byte {
             case UInt8(ascii: "\""):
                 advance()
-                flush(&run, into: &scalars)
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self) // validated byte by byte below
             case UInt8(ascii: "\\"):
-                flush(&run, into: &scalars)
                 advance()
-                scalars.append(try parseEscape())
+                utf8.append(contentsOf: String(try parseEscape()).utf8)
             case 0..<0x20:
                 throw error("expected a character in the string, found the control character U+\(hex4(UInt32(byte))) (write it escaped)")
+            case 0x80...:
+                guard let length = validUTF8SequenceLength() else {
+                    throw error("expected UTF-8 text in the string, found the byte 0x\(hex2(byte)), which does not start a valid UTF-8 character")
+                }
+                utf8.append(contentsOf: bytes[offset..<(offset + length)])
+                for _ in 0..<length { advance() }
             default:
-                run.append(byte)
+                utf8.append(byte)
                 advance()
             }
         }
     }
 
+    /// The length of the well-formed UTF-8 character at the current byte (no overlong forms, no
+    /// surrogates, nothing past U+10FFFF), `nil` when the bytes there are not one.
+    private func validUTF8SequenceLength() -> Int? {
+        guard let lead = current else { return nil }
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return nil
+        }
+        guard offset + length <= bytes.count, String(validating: bytes[offset..<(offset + length)], as: UTF8.self) != nil else { return nil }
+        return length
+    }
+
     private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
         guard let byte = current else { throw error("expected an escape character after '\\', found the end of the text") }
-        let escapeLine = line, escapeColumn = column
+        let escapePosition = position
         advance()
         switch byte {
         case UInt8(ascii: "\""): return "\""
@@ -148,10 +178,12 @@ public struct JSONParser {
                 }
                 return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
             }
-            guard let scalar = Unicode.Scalar(first) else { throw error("unpaired surrogate \\u\(hex4(first))") }
+            guard let scalar = Unicode.Scalar(first) else {
+                throw error("expected a high surrogate (D800-DBFF) before \\u\(hex4(first)), found an unpaired low surrogate")
+            }
             return scalar
         default:
-            throw JSONSyntaxError(line: escapeLine, column: escapeColumn, message: "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u after '\\', found '\(Character(Unicode.Scalar(byte)))'")
+            throw JSONSyntaxError(position: escapePosition, message: "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u after '\\', found \(describe(at: escapePosition.offset))")
         }
     }
 
@@ -167,14 +199,15 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> Double {
+    /// Checks the number grammar and returns the literal text; reading it is up to the caller.
+    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
         let start = offset
         if current == UInt8(ascii: "-") { advance() }
         guard let first = current, isDigit(first) else { throw error("expected a digit, found \(describeCurrent())") }
-        let firstLine = line, firstColumn = column
+        let firstPosition = position
         advance()
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) {
-            throw JSONSyntaxError(line: firstLine, column: firstColumn, message: "expected no leading zeros in a number, found '0\(Character(Unicode.Scalar(next)))'")
+            throw JSONSyntaxError(position: firstPosition, message: "expected no leading zeros in a number, found '0\(Character(Unicode.Scalar(next)))'")
         }
         while let byte = current, isDigit(byte) { advance() }
         if current == UInt8(ascii: ".") {
@@ -188,21 +221,20 @@ public struct JSONParser {
             guard let byte = current, isDigit(byte) else { throw error("expected a digit in the exponent, found \(describeCurrent())") }
             while let byte = current, isDigit(byte) { advance() }
         }
-        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("number \(text) is out of range") }
-        return value
+        return String(decoding: bytes[start..<offset], as: UTF8.self)
     }
 
     private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
-        let expected = Array(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
-        let found = bytes[offset..<min(bytes.count, offset + expected.count)]
-        guard Array(found) == expected else { throw error("expected a value, found \(describeCurrent())") }
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes[offset...].starts(with: expected) else { throw error("expected a value, found \(describeCurrent())") }
         for _ in expected { advance() }
     }
 
     // MARK: Characters
 
     private var current: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    private var position: JSONPosition { JSONPosition(offset: offset, line: line, column: column) }
 
     private func peek(_ distance: Int) -> UInt8? { offset + distance < bytes.count ? bytes[offset + distance] : nil }
 
@@ -234,20 +266,34 @@ public struct JSONParser {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    private func hex2(_ byte: UInt8) -> String {
+        (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+    }
+
     /// The character at the current position for messages: `'x'`, or "the end of the text".
-    private func describeCurrent() -> String {
-        guard offset < bytes.count else { return "the end of the text" }
-        var end = offset + 1
-        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-        let character = String(decoding: bytes[offset..<end], as: UTF8.self)
-        switch character {
-        case "\n": return "a line break"
-        case "\t": return "a tab"
-        default: return "'\(character)'"
+    private func describeCurrent() -> String { describe(at: offset) }
+
+    private func describe(at index: Int) -> String {
+        guard index < bytes.count else { return "the end of the text" }
+        let byte = bytes[index]
+        switch byte {
+        case 0x0A: return "a line break"
+        case 0x09: return "a tab"
+        case 0x0D: return "a carriage return"
+        case 0..<0x20, 0x7F: return "the control character U+\(hex4(UInt32(byte)))"
+        case 0x20..<0x7F: return "'\(Character(Unicode.Scalar(byte)))'"
+        default:
+            // Show a whole non-ASCII character when the bytes form one, else the raw byte.
+            var end = index + 1
+            while end < bytes.count, end - index < 4, bytes[end] & 0xC0 == 0x80 { end += 1 }
+            if let character = String(validating: bytes[index..<end], as: UTF8.self), character.unicodeScalars.count == 1 {
+                return "'\(character)'"
+            }
+            return "the byte 0x\(hex2(byte))"
         }
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(line: line, column: column, message: message)
+        JSONSyntaxError(position: position, message: message)
     }
 }
