@@ -113,7 +113,8 @@ extension ConvolutionGeometry {
         let bandRows = winogradBandRows(variant), (tilesH, tilesW) = winogradTiles(variant)
         let bandTiles = bandRows * tilesW
         var transformedInput = [Float](repeating: 0, count: slices * channels * bandTiles)
-        var products = [Float](repeating: 0, count: slices * outChannels * bandTiles)
+        // Slack: the F(4×4) output transform reads products four tiles at a time past a row's end.
+        var products = [Float](repeating: 0, count: slices * outChannels * bandTiles + winogradF4VectorSlack)
         transformedInput.withUnsafeMutableBufferPointer { vBuffer in
             products.withUnsafeMutableBufferPointer { mBuffer in
                 weights.values.withUnsafeBufferPointer { uBuffer in
@@ -257,3 +258,4 @@ extension ConvolutionGeometry {
         }
     }
 }
+
