@@ -97,6 +97,7 @@ import Testing
                                               stride: try c.pair("stride"), padding: try c.pair("padding"),
                                               dilation: try c.pair("dilation"), groups: try c.int("groups"))
             let x = try fixture.tensor("\(c.prefix).x"), expected = try fixture.tensor("\(c.prefix).out")
+            try prepared.prepare(forInputs: [x.shape])
             for _ in 0..<2 {
                 let out = try prepared(x, residual: residual, fusedReLU: try c.bool("relu"))
                 #expect(maxRelativeError(out, expected) <= OpsFixture.tolerance, "\(c.prefix) (prepared)")
