@@ -73,6 +73,27 @@ for name, a_shape, b_shape, transpose_b in [
     put(f"matmul.{name}.out", torch.matmul(a, b.transpose(-1, -2) if transpose_b else b))
     case("matmul", name=name, transposeB=transpose_b)
 
+def conv2d_case(name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu, has_residual):
+    cg = x_shape[1] // groups
+    x = randn(*x_shape)
+    w = randn(oc, cg, *kernel, scale=0.3)
+    b = randn(oc) if has_bias else None
+    y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    if has_residual:
+        residual = randn(*y.shape)
+        put(f"conv2d.{name}.residual", residual)
+        y = y + residual
+    if relu:
+        y = F.relu(y)
+    put(f"conv2d.{name}.x", x)
+    put(f"conv2d.{name}.weight", w)
+    if has_bias:
+        put(f"conv2d.{name}.bias", b)
+    put(f"conv2d.{name}.out", y)
+    case("conv2d", name=name, stride=list(stride), padding=list(padding), dilation=list(dilation),
+         groups=groups, bias=has_bias, relu=relu, residual=has_residual)
+
+
 # --- conv2d -------------------------------------------------------------------------------------
 # Cases that also add a residual of the output's shape before the ReLU (ResNet's skip connection):
 # one per algorithm (im2col, pointwise GEMM, depthwise, Winograd forced and chosen).
@@ -103,25 +124,8 @@ for name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu
     ("3x3_pad2", (1, 3, 5, 5), 3, (3, 3), (1, 1), (2, 2), (1, 1), 1, True, True),
     ("3x3_32ch_relu", (1, 32, 6, 7), 32, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True),
 ]:
-    cg = x_shape[1] // groups
-    x = randn(*x_shape)
-    w = randn(oc, cg, *kernel, scale=0.3)
-    b = randn(oc) if has_bias else None
-    y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
-    has_residual = name in CONV_RESIDUAL_CASES
-    if has_residual:
-        residual = randn(*y.shape)
-        put(f"conv2d.{name}.residual", residual)
-        y = y + residual
-    if relu:
-        y = F.relu(y)
-    put(f"conv2d.{name}.x", x)
-    put(f"conv2d.{name}.weight", w)
-    if has_bias:
-        put(f"conv2d.{name}.bias", b)
-    put(f"conv2d.{name}.out", y)
-    case("conv2d", name=name, stride=list(stride), padding=list(padding), dilation=list(dilation),
-         groups=groups, bias=has_bias, relu=relu, residual=has_residual)
+    conv2d_case(name, x_shape, oc, kernel, stride, padding, dilation, groups, has_bias, relu,
+                name in CONV_RESIDUAL_CASES)
 
 # --- conv + batch norm folding ------------------------------------------------------------------
 # Reference: the unfolded graph, conv followed by an eval-mode BatchNorm2d with perturbed stats.
@@ -298,6 +302,12 @@ for name, x_shape, affine, running in [
         put(f"instancenorm.{name}.var", norm.running_var)
     put(f"instancenorm.{name}.out", y)
     case("instancenorm", name=name, affine=affine, running=running, eps=norm.eps)
+
+# --- conv2d, Winograd F(4x4, 3x3) ------------------------------------------------------------------
+# Generated last so the cases above keep their values. The tests force F(4x4) on every 3x3 stride-1
+# fixture; this one has several 4x4 tiles per row and column with partial ones at the right and
+# bottom edges (13x15 output), batch 2, bias, residual and ReLU.
+conv2d_case("3x3_f4_batch2_residual_relu", (2, 6, 13, 15), 8, (3, 3), (1, 1), (1, 1), (1, 1), 1, True, True, True)
 
 # --- write --------------------------------------------------------------------------------------
 metadata = {f"cases.{family}": json.dumps(entries) for family, entries in cases.items()}

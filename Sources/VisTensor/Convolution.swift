@@ -13,12 +13,16 @@ import CBLAS
 ///   - fusedReLU: applies `max(·, 0)` in the same pass that adds the bias.
 /// - Returns: `[N, OC, OH, OW]` with `OH = (H + 2·padH − dilH·(KH − 1) − 1) / strideH + 1` (floor).
 ///
-/// Strategy: 3×3 stride-1 convolutions with at least 32 input and output channels use Winograd
-/// F(2×2, 3×3) (`WinogradConvolution.swift`); 1×1 stride-1 unpadded convolutions are one GEMM per
+/// Strategy (`ConvolutionGeometry.preferredAlgorithm`): 3×3 stride-1 convolutions with at least 32
+/// input and output channels use Winograd, F(4×4, 3×3) on large maps and F(2×2, 3×3) on small ones
+/// (`WinogradConvolution.swift`); 1×1 stride-1 unpadded convolutions are one GEMM per
 /// image and group straight on the input memory; depthwise convolutions (one input channel per
 /// group) use a direct loop; everything else goes through im2col in tiles of output rows, so the
 /// column buffer stays a few MB. The bias / residual / ReLU pass (`ConvolutionEpilogue`) touches
 /// each output tile while it is still in cache.
+///
+/// Each call transforms Winograd weights anew; models should hold a `PreparedConv2d`, which does
+/// that once.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: SpatialPair = 1, padding: SpatialPair = 0, dilation: SpatialPair = 1,
                    groups: Int = 1, residual: Tensor? = nil, fusedReLU: Bool = false) throws(TensorError) -> Tensor {
@@ -27,60 +31,20 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
 }
 
 /// `conv2d` with an explicit tile size: im2col buffers (and pointwise output tiles) stay near
-/// `tileBudget` floats, and Winograd bands hold about `tileBudget / 2048` tiles. The public default, 4 MB, is about what a core's cache hierarchy holds;
-/// tests pass tiny budgets to exercise the tiling on small fixtures.
+/// `tileBudget` floats, and Winograd bands hold about `tileBudget / 2048` tiles. The public default,
+/// 4 MB, is about what a core's cache hierarchy holds; tests pass tiny budgets to exercise the
+/// tiling on small fixtures, and force an `algorithm` on fixtures too small to choose it.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: SpatialPair, padding: SpatialPair,
             dilation: SpatialPair, groups: Int, residual: Tensor? = nil, fusedReLU: Bool, tileBudget: Int,
-            strategy: ConvolutionStrategy = .automatic) throws(TensorError) -> Tensor {
-    var geometry = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape,
-                                           stride: stride, padding: padding, dilation: dilation, groups: groups)
-    geometry.tileBudget = max(1, tileBudget)
-    let outputShape = x.rank == 3 ? Array(geometry.outputShape.dropFirst()) : geometry.outputShape
-    let biasValues = bias?.storage ?? []
-    if let residual, residual.shape != outputShape {
-        throw .shapeMismatch(op: "conv2d", detail: "residual \(residual.shape) does not match the output \(outputShape) of input \(x.shape) and weight \(weight.shape)")
+            algorithm: ConvolutionAlgorithm? = nil) throws(TensorError) -> Tensor {
+    // Checked in the order the geometry checks them, so a bad input is reported before a bad weight.
+    guard x.rank == 4 || x.rank == 3 else {
+        throw .shapeMismatch(op: "conv2d", detail: "input \(x.shape) must be [N, C, H, W] or [C, H, W]")
     }
-    let residualValues = residual?.storage ?? []
-
-    return Tensor(shape: outputShape) { out in
-        guard let output = out.baseAddress else { return }  // empty output: nothing to compute
-        x.storage.withUnsafeBufferPointer { xs in
-            weight.storage.withUnsafeBufferPointer { ws in
-                biasValues.withUnsafeBufferPointer { bs in
-                    residualValues.withUnsafeBufferPointer { rs in
-                        let epilogue = ConvolutionEpilogue(bias: bias == nil ? nil : bs.baseAddress,
-                                                           residual: residual == nil ? nil : rs.baseAddress,
-                                                           relu: fusedReLU)
-                        if strategy.usesWinograd(geometry) {
-                            geometry.winograd(input: xs, weights: WinogradWeights(weight: weight), output: output,
-                                              epilogue: epilogue)
-                        } else if geometry.isDepthwise {
-                            geometry.depthwise(input: xs, weight: ws, output: output, epilogue: epilogue)
-                        } else if geometry.isPointwise {
-                            geometry.pointwise(input: xs, weight: ws, output: output, epilogue: epilogue)
-                        } else {
-                            geometry.im2colGEMM(input: xs, weight: ws, output: output, epilogue: epilogue)
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Which algorithm `conv2d` uses; tests force Winograd on fixtures too small to choose it.
-enum ConvolutionStrategy {
-    /// Winograd where it admits and wins, otherwise pointwise GEMM, depthwise loop or im2col.
-    case automatic
-    /// Winograd wherever it admits the convolution.
-    case winogradWhereAdmitted
-
-    func usesWinograd(_ geometry: ConvolutionGeometry) -> Bool {
-        switch self {
-        case .automatic: geometry.prefersWinograd
-        case .winogradWhereAdmitted: geometry.admitsWinograd
-        }
-    }
+    // One-off: the Winograd weights are transformed for this call only (`PreparedConv2d` keeps them).
+    let prepared = try PreparedConv2d(weight: weight, bias: bias, stride: stride, padding: padding,
+                                      dilation: dilation, groups: groups)
+    return try prepared.run(x, residual: residual, fusedReLU: fusedReLU, tileBudget: tileBudget, algorithm: algorithm)
 }
 
 /// The validated sizes of one convolution and the ways of computing it (Winograd lives in
@@ -111,6 +75,36 @@ struct ConvolutionGeometry {
         guard input.count == 4 || input.count == 3 else {
             throw .shapeMismatch(op: op, detail: "input \(input) must be [N, C, H, W] or [C, H, W]")
         }
+        try Self.validateParameters(weight: weight, bias: bias, stride: stride, padding: padding,
+                                    dilation: dilation, groups: groups)
+        let full = input.count == 4 ? input : [1] + input
+        (batch, channels, height, width) = (full[0], full[1], full[2], full[3])
+        (outChannels, kernelH, kernelW) = (weight[0], weight[2], weight[3])
+        guard channels == weight[1] * groups else {
+            throw .shapeMismatch(op: op, detail: "input \(input) has \(channels) channels, weight \(weight) expects \(weight[1] * groups) with groups \(groups)")
+        }
+        (strideH, strideW) = (stride.height, stride.width)
+        (padH, padW) = (padding.height, padding.width)
+        (dilationH, dilationW) = (dilation.height, dilation.width)
+        self.groups = groups
+        let spanH = dilationH * (kernelH - 1) + 1, spanW = dilationW * (kernelW - 1) + 1
+        guard height + 2 * padH >= spanH, width + 2 * padW >= spanW else {
+            throw .shapeMismatch(op: op, detail: "input \(input) padded by \(padding) is smaller than the kernel of weight \(weight) dilated by \(dilation)")
+        }
+        outH = (height + 2 * padH - spanH) / strideH + 1
+        outW = (width + 2 * padW - spanW) / strideW + 1
+        for (name, count) in [("input", input.reduce(1, *)), ("weight", weight.reduce(1, *)),
+                              ("output", batch * outChannels * outH * outW),
+                              ("im2col buffer", patchSize * outH * outW)] where count > Int(Int32.max) {
+            throw .invalidArgument(op: op, detail: "\(name) of input \(input), weight \(weight) has \(count) elements, more than BLAS's 32-bit indices can address")
+        }
+    }
+
+    /// The checks that need no input: weight rank, groups, stride, dilation, padding, output
+    /// channels divisible by groups, bias shape, non-empty kernel.
+    static func validateParameters(weight: [Int], bias: [Int]?, stride: SpatialPair, padding: SpatialPair,
+                                   dilation: SpatialPair, groups: Int) throws(TensorError) {
+        let op = "conv2d"
         guard weight.count == 4 else {
             throw .shapeMismatch(op: op, detail: "weight \(weight) must be [OC, C / groups, KH, KW]")
         }
@@ -124,34 +118,46 @@ struct ConvolutionGeometry {
         guard padding.height >= 0, padding.width >= 0 else {
             throw .invalidArgument(op: op, detail: "padding \(padding) must not be negative")
         }
-        let full = input.count == 4 ? input : [1] + input
-        (batch, channels, height, width) = (full[0], full[1], full[2], full[3])
-        (outChannels, kernelH, kernelW) = (weight[0], weight[2], weight[3])
-        guard channels == weight[1] * groups else {
-            throw .shapeMismatch(op: op, detail: "input \(input) has \(channels) channels, weight \(weight) expects \(weight[1] * groups) with groups \(groups)")
+        guard weight[0] % groups == 0 else {
+            throw .shapeMismatch(op: op, detail: "weight \(weight) has \(weight[0]) output channels, not divisible by groups \(groups)")
         }
-        guard outChannels % groups == 0 else {
-            throw .shapeMismatch(op: op, detail: "weight \(weight) has \(outChannels) output channels, not divisible by groups \(groups)")
+        if let bias, bias != [weight[0]] {
+            throw .shapeMismatch(op: op, detail: "bias \(bias) does not match weight \(weight) (expected [\(weight[0])])")
         }
-        if let bias, bias != [outChannels] {
-            throw .shapeMismatch(op: op, detail: "bias \(bias) does not match weight \(weight) (expected [\(outChannels)])")
-        }
-        (strideH, strideW) = (stride.height, stride.width)
-        (padH, padW) = (padding.height, padding.width)
-        (dilationH, dilationW) = (dilation.height, dilation.width)
-        self.groups = groups
-        let spanH = dilationH * (kernelH - 1) + 1, spanW = dilationW * (kernelW - 1) + 1
-        guard kernelH >= 1, kernelW >= 1, height + 2 * padH >= spanH, width + 2 * padW >= spanW else {
-            throw .shapeMismatch(op: op, detail: "input \(input) padded by \(padding) is smaller than the kernel of weight \(weight) dilated by \(dilation)")
-        }
-        outH = (height + 2 * padH - spanH) / strideH + 1
-        outW = (width + 2 * padW - spanW) / strideW + 1
-        for (name, count) in [("input", input.reduce(1, *)), ("weight", weight.reduce(1, *)),
-                              ("output", batch * outChannels * outH * outW),
-                              ("im2col buffer", patchSize * outH * outW)] where count > Int(Int32.max) {
-            throw .invalidArgument(op: op, detail: "\(name) of input \(input), weight \(weight) has \(count) elements, more than BLAS's 32-bit indices can address")
+        guard weight[2] >= 1, weight[3] >= 1 else {
+            throw .shapeMismatch(op: op, detail: "weight \(weight) has an empty kernel")
         }
     }
+
+    /// Whether `algorithm` computes this convolution (im2col computes every one).
+    func admits(_ algorithm: ConvolutionAlgorithm) -> Bool {
+        switch algorithm {
+        case .im2colGEMM: true
+        case .pointwiseGEMM: isPointwise
+        case .depthwise: isDepthwise
+        case .winogradF2x2, .winogradF4x4: admitsWinograd
+        }
+    }
+
+    /// The fastest algorithm that computes this convolution, as measured on ResNet-50 shapes
+    /// (Docs/benchmarks.md). Winograd needs enough channels for its GEMMs to run near peak and
+    /// enough tiles to repay its transforms; F(4×4) saves 1.8× more GEMM work than F(2×2) but has
+    /// 2.25× the products per tile and a third as many tiles, so it wins only on large maps.
+    var preferredAlgorithm: ConvolutionAlgorithm {
+        if admitsWinograd, channels >= 32, outChannels >= 32 {
+            let f4 = winogradTiles(.f4x4), f2 = winogradTiles(.f2x2)
+            if f4.rows * f4.columns >= Self.minimumF4Tiles { return .winogradF4x4 }
+            if f2.rows * f2.columns >= 9 { return .winogradF2x2 }
+        }
+        if isDepthwise { return .depthwise }
+        if isPointwise { return .pointwiseGEMM }
+        return .im2colGEMM
+    }
+
+    /// F(4×4) tiles from which F(4×4) beats F(2×2). Measured single-threaded on ResNet-50's 3×3
+    /// layers (64–512 channels), F(4×4) was 10–30 % faster down to 256 channels at 32×43 (88
+    /// tiles) and tied at 512 channels at 16×22 (24 tiles).
+    static let minimumF4Tiles = 32
 
     // MARK: 1×1, stride 1, no padding: the input image already is the GEMM's right-hand matrix.
 

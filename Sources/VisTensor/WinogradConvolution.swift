@@ -1,42 +1,63 @@
-// Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions: each 2×2 output tile comes from a 4×4 input
-// tile with 16 multiplications per (input channel, output channel) instead of 36, so the GEMM work
-// drops 2.25×. The 16 products of a tile are independent, which turns the convolution into 16 GEMMs
-// `U[i] [OC × C] · V[i] [C × tiles]`. Its transforms only add and halve, so results stay within a
-// few ulps of direct convolution (~3·10⁻⁷ of the output's magnitude on the fixtures). F(4×4, 3×3)
-// was tried: ~10× the error (still within 1e-5) but slower here, because its 36 × OC × C transformed
-// weights are rebuilt per call and its GEMMs get narrow on DETR's small late-stage maps.
+// Winograd convolution for 3×3 stride-1 layers: each m×m output tile comes from an α×α input tile
+// (α = m + 2) with α² multiplications per (input channel, output channel) instead of 9·m², and the
+// α² products of a tile are independent, which turns the convolution into α² GEMMs
+// `U[i] [OC × C] · V[i] [C × tiles]`. Two variants: F(2×2, 3×3) (this file; 2.25× fewer GEMM
+// flops, transforms that only add and halve, a few ulps from direct convolution) and F(4×4, 3×3)
+// (`WinogradF4x4.swift`; 4× fewer GEMM flops, ~10× the rounding error, still ≤ 1e-5 relative).
+// `PreparedConv2d` transforms the weights once per variant and picks the variant per input size.
+
+/// The Winograd variants implemented for 3×3 stride-1 convolutions.
+enum WinogradVariant: Sendable, CaseIterable {
+    /// F(2×2, 3×3): 4×4 input tiles, 16 GEMMs.
+    case f2x2
+    /// F(4×4, 3×3): 6×6 input tiles, 36 GEMMs.
+    case f4x4
+
+    /// Side of the output tile (m).
+    var outputTile: Int { self == .f2x2 ? 2 : 4 }
+    /// Side of the input tile (α = m + 2).
+    var inputTile: Int { outputTile + 2 }
+    /// Independent products per tile, one GEMM each (α²).
+    var slices: Int { inputTile * inputTile }
+}
 
 /// Weights in the Winograd domain, `U = G g Gᵀ` for every (output channel, input channel) pair,
-/// laid out `[16, OC, C]` so that each of the 16 slices is one GEMM's left-hand matrix.
+/// laid out `[α², OC, C]` so that each slice is one GEMM's left-hand matrix.
 struct WinogradWeights: Sendable {
+    let variant: WinogradVariant
     let outChannels: Int
     let inChannels: Int
     let values: [Float]
 
     /// Transforms `[OC, C, 3, 3]` weights (the caller has checked the shape). Output channels are
     /// split across threads: at 512 × 512 channels this is 262,144 small transforms.
-    init(weight: Tensor) {
+    init(weight: Tensor, variant: WinogradVariant) {
         let outChannels = weight.shape[0], inChannels = weight.shape[1]
+        self.variant = variant
         self.outChannels = outChannels
         self.inChannels = inChannels
-        let pairs = outChannels * inChannels
-        values = [Float](unsafeUninitializedCapacity: 16 * pairs) { u, initialized in
+        let pairs = outChannels * inChannels, slices = variant.slices
+        values = [Float](unsafeUninitializedCapacity: slices * pairs) { u, initialized in
             weight.storage.withUnsafeBufferPointer { w in
                 let source = w.baseAddress!, destination = u.baseAddress!
                 Parallelism.forEach(outChannels, minimumPerThread: max(1, 8_192 / max(1, inChannels))) { outChannel in
                     for pair in (outChannel * inChannels)..<((outChannel + 1) * inChannels) {
-                        Self.transformKernel(source + pair * 9, into: destination + pair, sliceStride: pairs)
+                        switch variant {
+                        case .f2x2: Self.transformKernelF2(source + pair * 9, into: destination + pair, sliceStride: pairs)
+                        case .f4x4: Self.transformKernelF4(source + pair * 9, into: destination + pair, sliceStride: pairs)
+                        }
                     }
                 }
             }
-            initialized = 16 * pairs
+            initialized = slices * pairs
         }
     }
 
-    /// `U = G g Gᵀ` for one 3×3 kernel; element `4·row + column` goes to `destination[(4·row + column) · sliceStride]`.
+    /// F(2×2): `U = G g Gᵀ` for one 3×3 kernel; element `4·row + column` goes to
+    /// `destination[(4·row + column) · sliceStride]`.
     @inline(__always)
-    private static func transformKernel(_ g: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
-                                        sliceStride: Int) {
+    private static func transformKernelF2(_ g: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                                          sliceStride: Int) {
         // G g, per kernel column: g0, (g0 + g1 + g2) / 2, (g0 − g1 + g2) / 2, g2.
         func columnCombination(_ column: Int) -> (Float, Float, Float, Float) {
             let g0 = g[column], g1 = g[3 + column], g2 = g[6 + column]
@@ -59,35 +80,41 @@ struct WinogradWeights: Sendable {
 }
 
 extension ConvolutionGeometry {
-    /// Winograd F(2×2, 3×3) computes this convolution exactly (up to rounding).
+    /// Winograd computes this convolution exactly (up to rounding): 3×3, stride 1, no dilation, one group.
     var admitsWinograd: Bool {
         kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 && groups == 1
     }
 
-    /// Winograd also wins: with few channels the 16 GEMMs are too thin to run near peak, and with
-    /// few tiles the transforms and 16 GEMM calls cost more than they save.
-    var prefersWinograd: Bool {
-        admitsWinograd && channels >= 32 && outChannels >= 32 && winogradTilesH * winogradTilesW >= 9
+    func winogradTiles(_ variant: WinogradVariant) -> (rows: Int, columns: Int) {
+        let m = variant.outputTile
+        return ((outH + m - 1) / m, (outW + m - 1) / m)
     }
 
-    var winogradTilesH: Int { (outH + 1) / 2 }
-    var winogradTilesW: Int { (outW + 1) / 2 }
-
-    /// Output rows are processed in bands of tile rows, about 512 tiles per band with the default
-    /// budget (`tileBudget / 2048`): measured on ResNet shapes, fewer tiles make the 16 GEMMs too
-    /// narrow to run near peak, and more push the transformed input and products out of cache
-    /// (64-channel layers at 200×267 ran 2× slower with 2,000-tile bands).
-    var winogradBandRows: Int {
-        max(1, min(winogradTilesH, tileBudget / 2048 / winogradTilesW))
+    /// Output rows are processed in bands of tile rows. F(2×2) takes about 512 tiles per band with
+    /// the default budget (`tileBudget / 2048`): measured on ResNet shapes, fewer tiles make the 16
+    /// GEMMs too narrow to run near peak, and more push the transformed input and products out of
+    /// cache (64-channel layers at 200×267 ran 2× slower with 2,000-tile bands). F(4×4) holds
+    /// 36 slices per tile, so its bands are sized by buffer size instead: about `tileBudget` floats
+    /// for the transformed input and products together (~200 tiles at 64 channels: 64-channel
+    /// layers at 200×267 ran 1.5× slower with 500-tile bands), but never under 192 tiles, below
+    /// which the GEMMs of 256- and 512-channel layers get too narrow (1.5× slower at 27 tiles).
+    /// Both scale with the budget, so the tests' tiny budgets give one tile row per band.
+    func winogradBandRows(_ variant: WinogradVariant) -> Int {
+        let tiles = winogradTiles(variant)
+        let bandTiles = variant == .f2x2 ? tileBudget / 2048
+            : max(tileBudget / winogradF4MinimumBandDivisor, tileBudget / (36 * (channels + outChannels)))
+        return max(1, min(tiles.rows, bandTiles / tiles.columns))
     }
 
     func winograd(input: UnsafeBufferPointer<Float>, weights: WinogradWeights,
                   output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue) {
         guard let inputBase = input.baseAddress else { return }
-        let bandRows = winogradBandRows, tilesW = winogradTilesW, tilesH = winogradTilesH
+        let variant = weights.variant, slices = variant.slices
+        let bandRows = winogradBandRows(variant), (tilesH, tilesW) = winogradTiles(variant)
         let bandTiles = bandRows * tilesW
-        var transformedInput = [Float](repeating: 0, count: 16 * channels * bandTiles)
-        var products = [Float](repeating: 0, count: 16 * outChannels * bandTiles)
+        var transformedInput = [Float](repeating: 0, count: slices * channels * bandTiles)
+        // Slack: the F(4×4) output transform reads products four tiles at a time past a row's end.
+        var products = [Float](repeating: 0, count: slices * outChannels * bandTiles + winogradF4VectorSlack)
         transformedInput.withUnsafeMutableBufferPointer { vBuffer in
             products.withUnsafeMutableBufferPointer { mBuffer in
                 weights.values.withUnsafeBufferPointer { uBuffer in
@@ -98,10 +125,17 @@ extension ConvolutionGeometry {
                         for firstRow in stride(from: 0, to: tilesH, by: bandRows) {
                             let rows = min(bandRows, tilesH - firstRow), tiles = rows * tilesW
                             Parallelism.forEach(channels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { channel in
-                                transformInputTiles(source + channel * inputPlane, firstTileRow: firstRow, tileRows: rows,
-                                                    into: v + channel * tiles, sliceStride: channels * tiles)
+                                let plane = source + channel * inputPlane, destination = v + channel * tiles
+                                switch variant {
+                                case .f2x2:
+                                    transformInputTilesF2(plane, firstTileRow: firstRow, tileRows: rows,
+                                                          into: destination, sliceStride: channels * tiles)
+                                case .f4x4:
+                                    transformInputTilesF4(plane, firstTileRow: firstRow, tileRows: rows,
+                                                          into: destination, sliceStride: channels * tiles)
+                                }
                             }
-                            for i in 0..<16 {
+                            for i in 0..<slices {
                                 gemmRowMajor(m: outChannels, n: tiles, k: channels,
                                              a: u + i * outChannels * channels, lda: channels,
                                              b: v + i * channels * tiles, ldb: tiles,
@@ -109,11 +143,18 @@ extension ConvolutionGeometry {
                             }
                             Parallelism.forEach(outChannels, minimumPerThread: max(1, 4_096 / max(1, tiles))) { outChannel in
                                 let planeOffset = imageOffset + outChannel * outputPlane
-                                transformOutputTiles(m + outChannel * tiles, sliceStride: outChannels * tiles,
-                                                     firstTileRow: firstRow, tileRows: rows,
-                                                     epilogue: epilogue, channel: outChannel,
-                                                     into: output + planeOffset,
-                                                     residual: epilogue.residual.map { $0 + planeOffset })
+                                let products = m + outChannel * tiles, plane = output + planeOffset
+                                let residual = epilogue.residual.map { $0 + planeOffset }
+                                switch variant {
+                                case .f2x2:
+                                    transformOutputTilesF2(products, sliceStride: outChannels * tiles, firstTileRow: firstRow,
+                                                           tileRows: rows, epilogue: epilogue, channel: outChannel,
+                                                           into: plane, residual: residual)
+                                case .f4x4:
+                                    transformOutputTilesF4(products, sliceStride: outChannels * tiles, firstTileRow: firstRow,
+                                                           tileRows: rows, epilogue: epilogue, channel: outChannel,
+                                                           into: plane, residual: residual)
+                                }
                             }
                         }
                     }
@@ -122,28 +163,37 @@ extension ConvolutionGeometry {
         }
     }
 
-    /// `V = Bᵀ d B` for every 4×4 input tile of one channel in tile rows `firstTileRow ..< +tileRows`;
-    /// slice `i` of tile `t` goes to `destination[i · sliceStride + t]`. Each tile row is done in two
-    /// vectorisable passes: down the columns of four zero-padded input rows, then along the row.
-    private func transformInputTiles(_ plane: UnsafePointer<Float>, firstTileRow: Int, tileRows: Int,
-                                     into destination: UnsafeMutablePointer<Float>, sliceStride: Int) {
-        let tilesW = winogradTilesW, paddedWidth = 2 * tilesW + 2
+    /// Copies the `inputTile` zero-padded input rows starting at input row `top` into `padded`
+    /// (`paddedWidth` floats each; column 0 is input column `-padW`).
+    @inline(__always)
+    func loadPaddedRows(_ plane: UnsafePointer<Float>, top: Int, count: Int, paddedWidth: Int,
+                        into padded: UnsafeMutablePointer<Float>) {
         // Input columns that land inside the padded row buffer.
         let firstColumn = max(0, padW), lastColumn = min(paddedWidth, width + padW)
+        for r in 0..<count {
+            let line = padded + r * paddedWidth, iy = top + r
+            if iy >= 0, iy < height, firstColumn < lastColumn {
+                (line + firstColumn).update(from: plane + iy * width + (firstColumn - padW),
+                                            count: lastColumn - firstColumn)
+            } else {
+                line.update(repeating: 0, count: paddedWidth)
+            }
+        }
+    }
+
+    /// F(2×2): `V = Bᵀ d B` for every 4×4 input tile of one channel in tile rows
+    /// `firstTileRow ..< +tileRows`; slice `i` of tile `t` goes to `destination[i · sliceStride + t]`.
+    /// Each tile row is done in two vectorisable passes: down the columns of four zero-padded input
+    /// rows, then along the row.
+    private func transformInputTilesF2(_ plane: UnsafePointer<Float>, firstTileRow: Int, tileRows: Int,
+                                       into destination: UnsafeMutablePointer<Float>, sliceStride: Int) {
+        let tilesW = winogradTiles(.f2x2).columns, paddedWidth = 2 * tilesW + 2
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * paddedWidth) { scratch in
             let padded = scratch.baseAddress!, combined = padded + 4 * paddedWidth
             padded.initialize(repeating: 0, count: 8 * paddedWidth)
             for tileRow in 0..<tileRows {
-                let top = 2 * (firstTileRow + tileRow) - padH
-                for r in 0..<4 {
-                    let line = padded + r * paddedWidth, iy = top + r
-                    if iy >= 0, iy < height, firstColumn < lastColumn {
-                        (line + firstColumn).update(from: plane + iy * width + (firstColumn - padW),
-                                                    count: lastColumn - firstColumn)
-                    } else {
-                        line.update(repeating: 0, count: paddedWidth)
-                    }
-                }
+                loadPaddedRows(plane, top: 2 * (firstTileRow + tileRow) - padH, count: 4, paddedWidth: paddedWidth,
+                               into: padded)
                 // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3.
                 let r0 = padded, r1 = padded + paddedWidth, r2 = padded + 2 * paddedWidth, r3 = padded + 3 * paddedWidth
                 let w0 = combined, w1 = combined + paddedWidth, w2 = combined + 2 * paddedWidth, w3 = combined + 3 * paddedWidth
@@ -168,13 +218,13 @@ extension ConvolutionGeometry {
         }
     }
 
-    /// `Y = Aᵀ M A` for every tile of one output channel, then the epilogue, clipped to the output
-    /// plane (the last tile row / column may hang over by one).
-    private func transformOutputTiles(_ products: UnsafePointer<Float>, sliceStride: Int, firstTileRow: Int,
-                                      tileRows: Int, epilogue: ConvolutionEpilogue, channel: Int,
-                                      into plane: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?) {
+    /// F(2×2): `Y = Aᵀ M A` for every tile of one output channel, then the epilogue, clipped to the
+    /// output plane (the last tile row / column may hang over by one).
+    private func transformOutputTilesF2(_ products: UnsafePointer<Float>, sliceStride: Int, firstTileRow: Int,
+                                        tileRows: Int, epilogue: ConvolutionEpilogue, channel: Int,
+                                        into plane: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?) {
         let bias = epilogue.bias?[channel] ?? 0
-        let tilesW = winogradTilesW
+        let tilesW = winogradTiles(.f2x2).columns
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 * tilesW) { scratch in
             let sums = scratch.baseAddress!, pairRows = sums + 8 * tilesW
             for tileRow in 0..<tileRows {

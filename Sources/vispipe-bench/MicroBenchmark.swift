@@ -27,6 +27,12 @@ struct MicroBenchmark: ParsableCommand {
     @Option(help: "Timed repetitions of each whole-backbone case (median reported).")
     var backboneRepeats = 3
 
+    @Flag(help: "Also time every algorithm on ResNet-50's 3x3 stride-1 convolutions.")
+    var convAlgorithms = false
+
+    @Flag(help: "Compare each backbone stage's output with Winograd against im2col (max relative error).")
+    var backboneAccuracy = false
+
     @Option(help: "Clock: wall (elapsed) or cpu (process CPU time, steadier on a busy machine).")
     var clock = "wall"
 
@@ -58,14 +64,19 @@ struct MicroBenchmark: ParsableCommand {
             let x = randomTensor([1, c.inChannels, c.height, c.width], seed: 4)
             let w = randomTensor([c.outChannels, c.inChannels, c.kernel, c.kernel], seed: 5)
             let b = randomTensor([c.outChannels], seed: 6)
-            let ours = try medianSeconds(repeats: repeats) {
-                _ = try conv2d(x, weight: w, bias: b, stride: SpatialPair(c.stride), padding: SpatialPair(c.padding))
-            }
+            // Prepared outside the timed loop, as a model does at load time.
+            let conv = try PreparedConv2d(weight: w, bias: b, stride: SpatialPair(c.stride), padding: SpatialPair(c.padding))
+            try conv.prepare(forInputs: [x.shape])
+            let ours = try medianSeconds(repeats: repeats) { _ = try conv(x) }
             let (m, n, k) = c.gemm
             let raw = Self.rawSgemm(m: m, n: n, k: k, transposeB: false, repeats: repeats)
             printRow("conv2d " + c.name, seconds: ours, flops: c.flops, rawSeconds: raw, torch: torch["conv2d/" + c.name])
         }
-        if let backbones = benchCases.backbone, !backbones.isEmpty { try runBackbones(backbones, torch: torch) }
+        if convAlgorithms { try ConvolutionAlgorithmComparison(repeats: repeats).run() }
+        if let backbones = benchCases.backbone, !backbones.isEmpty {
+            if backboneAccuracy { try compareBackboneWithDirect(backbones) }
+            try runBackbones(backbones, torch: torch)
+        }
     }
 
     /// Whole ResNet-50 trunks: each step (stem, layer1 … layer4) timed on the previous step's real
@@ -88,6 +99,27 @@ struct MicroBenchmark: ParsableCommand {
             }
             printBackboneRow("\(c.name) total", seconds: total, flops: flops.reduce(0, +),
                              torch: torch["backbone/\(c.name) total"])
+        }
+    }
+
+    /// Max |winograd − direct| / max |direct| after each stage, both runs from the same input.
+    private func compareBackboneWithDirect(_ cases: [BenchCases.BackboneCase]) throws {
+        let backbone = ResNet50Backbone()
+        print("")
+        print("| backbone output | max relative error, Winograd vs im2col |")
+        print("|---|---:|")
+        for c in cases {
+            var fast = randomTensor([1, 3, c.height, c.width], seed: 9), direct = fast
+            for (step, reference) in zip(backbone.steps, backbone.steps(direct: true)) {
+                fast = try step.run(fast)
+                direct = try reference.run(direct)
+                var difference: Float = 0, largest: Float = 0
+                for (a, b) in zip(fast.storage, direct.storage) {
+                    difference = max(difference, abs(a - b))
+                    largest = max(largest, abs(b))
+                }
+                print("| \(c.name) / \(step.name) | \(String(format: "%.2e", difference / largest)) |")
+            }
         }
     }
 

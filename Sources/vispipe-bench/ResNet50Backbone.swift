@@ -5,26 +5,33 @@ import VisTensor
 /// random weights. It is the sequence of shapes that dominates DETR's time, timed end to end:
 /// stem 7×7/2 + ReLU, max pool 3×3/2, then 3/4/6/3 bottlenecks (1×1 → 3×3 → 1×1, residual add, ReLU).
 struct ResNet50Backbone {
+    /// A `PreparedConv2d`, built (weights transformed) before anything is timed, as a model load does.
     struct Convolution {
-        let weight: Tensor
-        let bias: Tensor
-        let stride: Int
-        let padding: Int
+        let prepared: PreparedConv2d
+        var weight: Tensor { prepared.weight }
+        var stride: Int { prepared.stride.height }
+        var padding: Int { prepared.padding.height }
 
         /// He-scaled random weights keep activations in a realistic range through 50 layers.
         init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, seed: inout UInt64) {
             let fanIn = Float(inChannels * kernel * kernel)
             seed += 1
-            weight = randomTensor([outChannels, inChannels, kernel, kernel], seed: seed, scale: (3 / fanIn).squareRoot())
+            let weight = randomTensor([outChannels, inChannels, kernel, kernel], seed: seed, scale: (3 / fanIn).squareRoot())
             seed += 1
-            bias = randomTensor([outChannels], seed: seed, scale: 0.1)
-            self.stride = stride
-            padding = kernel / 2
+            let bias = randomTensor([outChannels], seed: seed, scale: 0.1)
+            // The shapes are valid by construction.
+            prepared = try! PreparedConv2d(weight: weight, bias: bias, stride: SpatialPair(stride),
+                                           padding: SpatialPair(kernel / 2))
         }
 
-        func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool = true) throws -> Tensor {
-            try conv2d(x, weight: weight, bias: bias, stride: SpatialPair(stride), padding: SpatialPair(padding),
-                       residual: residual, fusedReLU: relu)
+        /// With `direct`, Winograd is replaced by im2col (sums of the products as written), the
+        /// reference for `--backbone-accuracy`.
+        func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool = true, direct: Bool = false) throws -> Tensor {
+            let chosen = try prepared.algorithm(forInput: x.shape)
+            if direct, chosen == .winogradF2x2 || chosen == .winogradF4x4 {
+                return try prepared(x, residual: residual, fusedReLU: relu, algorithm: .im2colGEMM)
+            }
+            return try prepared(x, residual: residual, fusedReLU: relu)
         }
 
         /// Multiply-adds × 2 of the direct convolution on an `height × width` input (Winograd and
@@ -42,9 +49,9 @@ struct ResNet50Backbone {
         let expand: Convolution
         let downsample: Convolution?
 
-        func callAsFunction(_ x: Tensor) throws -> Tensor {
+        func callAsFunction(_ x: Tensor, direct: Bool = false) throws -> Tensor {
             let identity = try downsample.map { try $0(x, relu: false) } ?? x
-            return try expand(try spatial(try reduce(x)), residual: identity)
+            return try expand(try spatial(try reduce(x), direct: direct), residual: identity)
         }
     }
 
@@ -75,10 +82,13 @@ struct ResNet50Backbone {
     }
 
     /// The stem (with its max pool) and each stage, as separately timeable steps.
-    var steps: [(name: String, run: (Tensor) throws -> Tensor)] {
+    var steps: [(name: String, run: (Tensor) throws -> Tensor)] { steps(direct: false) }
+
+    /// `steps`, with Winograd replaced by im2col when `direct` is set.
+    func steps(direct: Bool) -> [(name: String, run: (Tensor) throws -> Tensor)] {
         [("stem + max pool", { x in try maxPool2d(try stem(x), kernelSize: 3, stride: 2, padding: 1) })]
             + stages.enumerated().map { index, blocks in
-                ("layer\(index + 1)", { x in try blocks.reduce(x) { y, block in try block(y) } })
+                ("layer\(index + 1)", { x in try blocks.reduce(x) { y, block in try block(y, direct: direct) } })
             }
     }
 

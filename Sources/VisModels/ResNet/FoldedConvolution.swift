@@ -2,15 +2,13 @@ import VisTensor
 import VisWeights
 
 /// A bias-free convolution followed by a frozen batch norm, folded at load time into one
-/// convolution with a bias (`Conv2dParameters.foldingBatchNorm`), so inference runs one `conv2d`
-/// whose bias pass can also apply the ReLU that follows.
+/// convolution with a bias (`Conv2dParameters.foldingBatchNorm`) and prepared once
+/// (`PreparedConv2d`: algorithm checks, Winograd weight transforms), so inference runs one
+/// convolution whose bias pass can also apply the residual add and ReLU that follow.
 struct FoldedConvolution: Sendable {
-    let parameters: Conv2dParameters
-    let stride: Int
-    let padding: Int
-    let dilation: Int
+    let convolution: PreparedConv2d
 
-    var outputChannels: Int { parameters.weight.shape[0] }
+    var outputChannels: Int { convolution.outputChannels }
 
     /// Takes `<convolution>.weight` `[out, in, k, k]` and `<batchNorm>.{weight, bias, running_mean,
     /// running_var}` `[out]` from `weights` (problems are recorded there for `finish()`), and folds
@@ -23,19 +21,17 @@ struct FoldedConvolution: Sendable {
         let (gamma, beta, mean, variance) = (statistic("weight"), statistic("bias"), statistic("running_mean"), statistic("running_var"))
         do {
             let norm = try BatchNormParameters(weight: gamma, bias: beta, runningMean: mean, runningVariance: variance, eps: 1e-5)
-            parameters = try Conv2dParameters(weight: weight).foldingBatchNorm(norm)
+            let folded = try Conv2dParameters(weight: weight).foldingBatchNorm(norm)
+            self.convolution = try PreparedConv2d(weight: folded.weight, bias: folded.bias, stride: SpatialPair(stride),
+                                                  padding: SpatialPair(padding), dilation: SpatialPair(dilation))
         } catch {
             throw .computation(stage: "folding \(batchNorm) into \(convolution)", error)
         }
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
     }
 
     /// The convolution and its batch norm, plus `residual` when given, with the following ReLU
     /// fused when `relu` is set.
     func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool) throws(TensorError) -> Tensor {
-        try conv2d(x, weight: parameters.weight, bias: parameters.bias, stride: SpatialPair(stride),
-                   padding: SpatialPair(padding), dilation: SpatialPair(dilation), residual: residual, fusedReLU: relu)
+        try convolution(x, residual: residual, fusedReLU: relu)
     }
 }
