@@ -1,5 +1,9 @@
 # vispipe — build, test, benchmark. `make test` and `make demo` work on a fresh Debian machine.
 SWIFT        ?= swift
+# Release builds are tuned for the CPU they are built on (vispipe is built where it runs: AVX2 /
+# AVX-512 for our own loops); `make release NATIVE=` builds a portable binary instead.
+NATIVE       ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+RELEASE      := $(SWIFT) build -c release $(NATIVE)
 # Python with the reference packages (Fixtures/requirements.txt), used only by `make bench` anchors.
 PYTHON       ?= $(firstword $(wildcard ../venv/bin/python) python3)
 APT_PACKAGES := pkg-config libpng-dev libjpeg-dev libopenblas-dev
@@ -27,7 +31,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(RELEASE)
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -36,10 +40,12 @@ test: deps
 # Release-mode micro-benchmarks of the tensor layer beside raw sgemm and PyTorch (skipped with a
 # message when torch is not installed); figures go in Docs/benchmarks.md.
 bench: deps
-	$(SWIFT) build -c release --product vispipe-bench
+	$(RELEASE)
 	@mkdir -p .build/bench
 	-$(PYTHON) Tools/bench/torch_micro.py > .build/bench/torch_micro.jsonl
 	.build/release/vispipe-bench --anchor .build/bench/torch_micro.jsonl
+	$(PYTHON) Tools/bench/detr_bench.py
+	python3 Tools/bench/runner_bench.py
 
 clean:
 	rm -rf .build
