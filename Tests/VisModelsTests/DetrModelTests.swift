@@ -82,3 +82,37 @@ import VisWeights
         }
     }
 }
+
+/// vispipe's detections (its model's outputs through `DetrPostProcessor`) against transformers'
+/// `post_process_object_detection` of the reference outputs, written by
+/// `Fixtures/models/detr/generate_postprocessed_fixtures.py` (threshold 0: every query is compared).
+@Suite struct DetrDetectionParityTests {
+    @Test(arguments: ["timm_bottleneck", "hf_resnet_bottleneck", "hf_resnet_basic", "timm_basic", "timm_dc5",
+                      "queries7_labels5_gelu", "timm_bottleneck_batch"])
+    func detectionsMatchTransformers(_ name: String) throws {
+        let modelName = name == "timm_bottleneck_batch" ? "timm_bottleneck" : name
+        let model = try DetrModel.load(directory: DetrFixtures.modelPath(modelName))
+        let inputs = try DetrFixtures.expected(name)
+        let reference = try SafetensorsFile(path: fixturesDirectory.appendingPathComponent("models/detr/postprocessed/\(name).safetensors").path)
+        let output = try model.forward(pixelValues: inputs.tensor("pixel_values"), pixelMask: inputs.tensor("pixel_mask"))
+        let sizes = try reference.int64s("target_sizes").values
+        let originalSizes = stride(from: 0, to: sizes.count, by: 2).map { (height: Int(sizes[$0]), width: Int(sizes[$0 + 1])) }
+        let detections = try DetrPostProcessor(id2label: model.config.id2label, threshold: 0).detections(output, originalSizes: originalSizes)
+        for (b, found) in detections.enumerated() {
+            let labels = try reference.int64s("b\(b)_labels").values
+            let scores = try reference.tensor("b\(b)_scores").storage
+            let boxes = try reference.tensor("b\(b)_boxes").storage
+            try #require(found.count == labels.count, "\(name) image \(b): \(found.count) detections, reference \(labels.count)")
+            var worstBox: Float = 0, worstScore: Float = 0
+            for (i, detection) in found.enumerated() {
+                #expect(detection.labelID == Int(labels[i]), "\(name) image \(b) query \(i): label")
+                worstScore = max(worstScore, abs(detection.score - scores[i]))
+                let box = [detection.box.xmin, detection.box.ymin, detection.box.xmax, detection.box.ymax]
+                for k in 0..<4 { worstBox = max(worstBox, abs(box[k] - boxes[4 * i + k])) }
+            }
+            print("DETR \(name) image \(b): \(found.count) detections, max box error \(worstBox) px, max score error \(worstScore)")
+            #expect(worstBox <= 1e-3, "\(name) image \(b): box error \(worstBox) px")
+            #expect(worstScore <= 1e-4, "\(name) image \(b): score error \(worstScore)")
+        }
+    }
+}
