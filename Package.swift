@@ -17,9 +17,14 @@ let package = Package(
         .library(name: "VisFiles", targets: ["VisFiles"]),
         .library(name: "VisModels", targets: ["VisModels"]),
         .library(name: "VisPipeline", targets: ["VisPipeline"]),
+        .library(name: "VisService", targets: ["VisService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: C libraries (system) and the small C shim that keeps setjmp/longjmp in C.
@@ -41,8 +46,16 @@ let package = Package(
                 swiftSettings: optimisedInDebug),
         .target(name: "VisPipeline", dependencies: ["VisTensor", "VisImage", "VisWeights", "VisModels", "VisFiles"],
                 swiftSettings: optimisedInDebug),
+        // Long-running service layer: watch-folder daemon (inotify + SQLite ledger) and HTTP service.
+        .target(name: "VisService", dependencies: [
+            "VisFiles", "VisImage", "VisModels", "VisPipeline",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "vispipe", dependencies: [
-            "VisFiles", "VisTensor", "VisImage", "VisWeights", "VisModels", "VisPipeline",
+            "VisFiles", "VisTensor", "VisImage", "VisWeights", "VisModels", "VisPipeline", "VisService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Release-mode micro-benchmarks of the tensor layer (`make bench`).
@@ -56,6 +69,9 @@ let package = Package(
         .testTarget(name: "VisImageTests", dependencies: ["VisImage", "VisWeights"]),
         .testTarget(name: "VisWeightsTests", dependencies: ["VisWeights"]),
         .testTarget(name: "VisFilesTests", dependencies: ["VisFiles"]),
+        // Service tests talk to a live server on 127.0.0.1 with Foundation's URLSession (a real
+        // HTTP client) rather than HummingbirdTesting, which would pull in a TLS stack to build.
+        .testTarget(name: "VisServiceTests", dependencies: ["VisService", "VisPipeline", "VisImage", "VisFiles"]),
         .testTarget(name: "VisPipelineTests", dependencies: ["VisPipeline", "VisModels", "VisImage", "VisFiles"]),
         .testTarget(name: "VisModelsTests", dependencies: ["VisModels", "VisWeights", "VisImage"]),
         // VisModels/VisImage/VisWeights let the CLI tests build inputs and check the binary's outputs in-process.
