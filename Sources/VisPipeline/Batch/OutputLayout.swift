@@ -30,7 +30,7 @@ public struct OutputLayout: Sendable {
 
     /// The annotated file for `relativePath`, relative to the output folder: PNG inputs stay PNG, other
     /// images are written as JPEG (the extension is kept).
-    static func annotatedRelativePath(output: String, relativePath: String, imageOutputCount: Int) -> String {
+    public static func annotatedRelativePath(output: String, relativePath: String, imageOutputCount: Int) -> String {
         imageOutputCount > 1 ? "annotated/\(output)/\(relativePath)" : "annotated/\(relativePath)"
     }
 
