@@ -102,6 +102,7 @@ import VisService
         // SIGKILL once a good share of images are done, while others are still arriving.
         let resultCount = { WatchWorkspace.files(under: workspace.out).filter { !$0.hasPrefix("annotated/") && $0.hasSuffix(".json") }.count }
         #expect(WatchWorkspace.wait(seconds: 120) { resultCount() >= 60 }, "daemon log: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let deliveredBeforeKill = lastWrite.withLock { $0.count }
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
         #expect(daemon.terminationReason == .uncaughtSignal)
@@ -109,6 +110,7 @@ import VisService
         daemon = try workspace.startDaemon(arguments, log: log)
 
         writers.wait()
+        #expect(deliveredBeforeKill < drops.count, "all images arrived before the kill; the kill must come mid-way")
         #expect(dropErrors.withLock { $0 }.isEmpty)
         let emptied = WatchWorkspace.wait(seconds: 240) { WatchWorkspace.files(under: workspace.inbox).isEmpty }
         #expect(emptied, "left in the inbox: \(WatchWorkspace.files(under: workspace.inbox).prefix(10))")

@@ -62,7 +62,8 @@ struct WatchWorkspace {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = ["watch", pipeline, "--inbox", inbox, "--out", out, "--failed", failed] + extra
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        // Appends: a restarted daemon keeps the log of the first one.
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
         process.standardError = handle

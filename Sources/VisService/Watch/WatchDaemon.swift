@@ -40,6 +40,8 @@ public final class WatchDaemon: Service, Sendable {
         // Holding the lock, every claim in the ledger is an orphan of a process that died.
         let orphans = try ledger.expireClaims(now: Self.now)
         if orphans > 0 { logger.notice("taking back \(orphans) image(s) claimed by a stopped daemon") }
+        // A daemon killed during an atomic write leaves its temporary file behind.
+        for folder in [options.output, options.failed] { OutputLayout(root: folder).removeLeftoverTemporaries() }
 
         let excluded = options.ownFolders
         let watcher = try InboxWatcher(root: options.inbox, recursive: options.recursive, excluded: excluded)
