@@ -67,15 +67,20 @@ public final class WatchDaemon: Service, Sendable {
                 for file in InboxScan.files(under: options.inbox, recursive: options.recursive, excluded: excluded) {
                     pending.add(file)
                 }
-                defer { watcher.stop() }
+                defer { watcher.stop() }  // also when `take` throws (a ledger error)
                 while !stopping.load(ordering: .acquiring) && !Task.isCancelled {
                     for path in pending.paths {
                         if stopping.load(ordering: .acquiring) || Task.isCancelled { break }
-                        try await take(path, pending: pending, ledger: ledger)
+                        do { try await take(path, pending: pending, ledger: ledger) } catch let failure as WatchOutputs.Failure {
+                            // A file that cannot be written or moved (permissions, a full disk) must not stop the
+                            // daemon: the ledger keeps its state and the next rescan or restart tries again.
+                            logger.error("\(failure)")
+                            pending.remove(path)
+                        }
                     }
                     try? await Task.sleep(for: .seconds(pollInterval))
                 }
-                watcher.stop()
+                watcher.stop()  // finishes `events`, so the reading task ends
                 try await group.waitForAll()
             }
         } onGracefulShutdown: { [self] in
@@ -144,7 +149,7 @@ public final class WatchDaemon: Service, Sendable {
                 inFlight.withLock { $0 = work }
                 let outcome = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
                 inFlight.withLock { $0 = nil }
-                var failure: StageFailure
+                let failure: StageFailure
                 switch outcome.status {
                 case .cancelled:
                     try ledger.release(key, now: Self.now)
@@ -153,13 +158,15 @@ public final class WatchDaemon: Service, Sendable {
                 case .succeeded(let values, let sourceImage):
                     do {
                         try outputs.writeSuccess(relativePath: key.path, plan: session.plan, outputs: values, sourceImage: sourceImage)
-                        try ledger.markDone(key, now: Self.now)
-                        logger.info("done \(key.path)", metadata: ["attempt": "\(attempt)"])
-                        if let done = options.done { try outputs.move(absolutePath, relativePath: key.path, into: done) }
-                        return
-                    } catch let error as WatchOutputs.Failure {
+                    } catch {
                         failure = StageFailure(stage: "output", message: error.description)
+                        break
                     }
+                    try ledger.markDone(key, now: Self.now)
+                    logger.info("done \(key.path)", metadata: ["attempt": "\(attempt)"])
+                    // Done is final: a failed move is reported by the caller and retried at the next rescan or restart.
+                    if let done = options.done { try outputs.move(absolutePath, relativePath: key.path, into: done) }
+                    return
                 case .failed(let stageFailure):
                     failure = stageFailure
                 }
