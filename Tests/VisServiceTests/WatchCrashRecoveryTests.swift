@@ -83,11 +83,15 @@ import VisService
         let drops = Self.plan(count: 300)
         let lastWrite = Mutex<[String: Double]>([:])
         let dropErrors = Mutex<[String]>([])
+        let killed = Atomic<Bool>(false)
+        defer { killed.store(true, ordering: .releasing) }  // never leave a writer waiting
         // Four writers at once, so slow copies overlap with everything else.
         let writers = DispatchGroup()
         for writer in 0..<4 {
             DispatchQueue.global().async(group: writers) {
                 for index in stride(from: writer, to: drops.count, by: 4) {
+                    // The second half arrives only once the daemon is dead (some while none runs, the rest after the restart).
+                    while index >= drops.count / 2 && !killed.load(ordering: .acquiring) { usleep(10_000) }
                     do {
                         let time = try Self.deliver(drops[index], index: index, inbox: workspace.inbox)
                         lastWrite.withLock { $0[drops[index].relativePath] = time }
@@ -99,13 +103,14 @@ import VisService
             }
         }
 
-        // SIGKILL once a good share of images are done, while others are still arriving.
+        // SIGKILL once a good share of the first half is done, while images are still arriving.
         let resultCount = { WatchWorkspace.files(under: workspace.out).filter { !$0.hasPrefix("annotated/") && $0.hasSuffix(".json") }.count }
         #expect(WatchWorkspace.wait(seconds: 120) { resultCount() >= 60 }, "daemon log: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         let deliveredBeforeKill = lastWrite.withLock { $0.count }
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
         #expect(daemon.terminationReason == .uncaughtSignal)
+        killed.store(true, ordering: .releasing)
         usleep(300_000)
         daemon = try workspace.startDaemon(arguments, log: log)
 
