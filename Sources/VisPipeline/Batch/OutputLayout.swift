@@ -30,7 +30,7 @@ public struct OutputLayout: Sendable {
 
     /// The annotated file for `relativePath`, relative to the output folder: PNG inputs stay PNG, other
     /// images are written as JPEG (the extension is kept).
-    static func annotatedRelativePath(output: String, relativePath: String, imageOutputCount: Int) -> String {
+    public static func annotatedRelativePath(output: String, relativePath: String, imageOutputCount: Int) -> String {
         imageOutputCount > 1 ? "annotated/\(output)/\(relativePath)" : "annotated/\(relativePath)"
     }
 
@@ -74,7 +74,7 @@ public struct OutputLayout: Sendable {
     }
 
     /// Removes `.<name>.<pid>.<random>.tmp` files that an atomic write killed mid-way leaves behind.
-    func removeLeftoverTemporaries() {
+    public func removeLeftoverTemporaries() {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return }
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
@@ -83,7 +83,7 @@ public struct OutputLayout: Sendable {
     }
 
     /// Names `AtomicFileWriter` gives its temporary files: `.<name>.<pid>.<random>.tmp`.
-    static func isAtomicTemporary(_ name: String) -> Bool {
+    public static func isAtomicTemporary(_ name: String) -> Bool {
         guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
         let parts = name.dropFirst().dropLast(4).split(separator: ".")
         guard parts.count >= 3 else { return false }

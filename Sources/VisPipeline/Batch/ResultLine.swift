@@ -7,8 +7,10 @@ import VisModels
 /// as its size and a summary (not the pixels), tensor as its shape and a summary, text as a string,
 /// record as an object, scanpath as `[{"object","x","y"}]`, embedding as an array, tokens as
 /// `{"ids","strings"}`.
-enum ResultLine {
-    static func success(relativePath: String, width: Int?, height: Int?, outputs: [ExecutionPlan.Output],
+public enum ResultLine {
+    /// One succeeded image: `path`, `width`/`height` when known, then each declared output by name
+    /// (image outputs as the path of their written file in `annotatedPaths`, or null).
+    public static func success(relativePath: String, width: Int?, height: Int?, outputs: [ExecutionPlan.Output],
                         values: [String: PipelineValue], annotatedPaths: [String: String]) -> String {
         var json = JSONText()
         json.beginObject()
@@ -31,7 +33,8 @@ enum ResultLine {
         return json.text
     }
 
-    static func failure(relativePath: String, stage: String, message: String) -> String {
+    /// One failed image: `path`, the failing `stage` and the `error` message.
+    public static func failure(relativePath: String, stage: String, message: String) -> String {
         var json = JSONText()
         json.beginObject()
         json.key("path"); json.string(relativePath)
