@@ -7,7 +7,9 @@ import VisService
     /// Collects the watcher's events on a task until `stop`.
     private final class Collector: Sendable {
         let events = Mutex<[InboxEvent]>([])
-        func wait(for expected: InboxEvent, seconds: Double = 5) async -> Bool {
+        /// The limit only guards against a hang: in a full parallel test run the cooperative pool
+        /// (two threads here) can be busy with CPU-bound tests for several seconds.
+        func wait(for expected: InboxEvent, seconds: Double = 60) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 if events.withLock({ $0.contains(expected) }) { return true }
