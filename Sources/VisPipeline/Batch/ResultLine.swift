@@ -7,8 +7,8 @@ import VisModels
 /// as its size and a summary (not the pixels), tensor as its shape and a summary, text as a string,
 /// record as an object, scanpath as `[{"object","x","y"}]`, embedding as an array, tokens as
 /// `{"ids","strings"}`.
-enum ResultLine {
-    static func success(relativePath: String, width: Int?, height: Int?, outputs: [ExecutionPlan.Output],
+public enum ResultLine {
+    public static func success(relativePath: String, width: Int?, height: Int?, outputs: [ExecutionPlan.Output],
                         values: [String: PipelineValue], annotatedPaths: [String: String]) -> String {
         var json = JSONText()
         json.beginObject()
@@ -31,7 +31,7 @@ enum ResultLine {
         return json.text
     }
 
-    static func failure(relativePath: String, stage: String, message: String) -> String {
+    public static func failure(relativePath: String, stage: String, message: String) -> String {
         var json = JSONText()
         json.beginObject()
         json.key("path"); json.string(relativePath)
@@ -41,7 +41,7 @@ enum ResultLine {
         return json.text
     }
 
-    static func render(_ value: PipelineValue, into json: inout JSONText) {
+    public static func render(_ value: PipelineValue, into json: inout JSONText) {
         switch value {
         case .detections(let detections):
             json.beginArray()
