@@ -90,9 +90,9 @@ final class RunningServer: Sendable {
         return RunningServer(port: port, server: server, task: task)
     }
 
-    /// Stops the server and waits until it has.
+    /// Shuts the server down gracefully and waits until it has.
     func stop() async {
-        task.cancel()
+        await server.shutdown()
         _ = await task.result
     }
 

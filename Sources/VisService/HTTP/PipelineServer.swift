@@ -18,6 +18,7 @@ public struct PipelineServer: Sendable {
     private let loadSession: @Sendable () async throws -> PipelineSession
     private let admission: AdmissionControl
     private let readiness = SessionReadiness()
+    private let shutdownSwitch = ShutdownSwitch()
 
     /// - Parameter loadSession: creates the session (loads the models); called once, after the
     ///   server listens. Tests pass a loader that waits, to watch readiness flip.
@@ -44,11 +45,27 @@ public struct PipelineServer: Sendable {
     /// Whether the models are loaded.
     public var isReady: Bool { readiness.session != nil }
 
-    /// Serves until the surrounding task is cancelled (or, with `gracefulShutdownSignals`, until
-    /// SIGTERM/SIGINT). `onListening` receives the bound port (useful with port 0).
+    /// Serves until `shutdown()` is called, the surrounding task is cancelled or, with
+    /// `gracefulShutdownSignals`, SIGTERM/SIGINT arrives; a graceful shutdown lets in-flight
+    /// requests finish. `onListening` receives the bound port (useful with port 0).
     public func run(gracefulShutdownSignals: [UnixSignal] = [],
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
+        let group = ServiceGroup(services: [makeService(onListening: onListening)],
+                                 gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        async let running: Void = group.run()
+        await shutdownSwitch.attach(group)
+        try await running
+    }
+
+    /// Stops a server started with `run` gracefully.
+    public func shutdown() async {
+        await shutdownSwitch.trigger()
+    }
+
+    /// The HTTP server as a swift-service-lifecycle `Service`, to run in a `ServiceGroup` beside
+    /// other services (the watch daemon sharing the session, say). Loading starts once it listens.
+    public func makeService(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+        Application(
             router: makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: "vispipe"),
@@ -59,7 +76,6 @@ public struct PipelineServer: Sendable {
                 await onListening(port)
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: gracefulShutdownSignals)
     }
 
     private func load() async {
