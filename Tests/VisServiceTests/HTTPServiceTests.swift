@@ -13,6 +13,8 @@ import VisPipeline
                            _ body: (RunningServer, ServiceFixture) async throws -> Void) async throws {
         let fixture = try ServiceFixture()
         defer { fixture.remove() }
+        var configuration = configuration
+        configuration.uploadDirectory = fixture.uploads.path
         let loader = PipelineServer.sessionLoader(path: try fixture.pipeline(), overrides: [], maxPixels: configuration.maxPixels)
         let server = try await RunningServer.start(configuration, loadSession: loader)
         do {
@@ -23,12 +25,7 @@ import VisPipeline
             throw error
         }
         await server.stop()
-        #expect(Self.leftoverUploads().isEmpty, "temporary upload files left behind")
-    }
-
-    static func leftoverUploads() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])
-            .filter { $0.hasPrefix("vispipe-serve-") && $0.hasSuffix(".img") }
+        #expect(fixture.leftoverUploads().isEmpty, "temporary upload files left behind")
     }
 
     @Test func goodImageReturnsDetectionsJSON() async throws {
@@ -217,7 +214,7 @@ import VisPipeline
         defer { fixture.remove() }
         let gateName = "burst-\(UUID().uuidString)"
         let gate = Gates.make(gateName)
-        let configuration = ServeConfiguration(concurrency: 1, queueLimit: 2, timeout: .seconds(120))
+        let configuration = ServeConfiguration(concurrency: 1, queueLimit: 2, timeout: .seconds(120), uploadDirectory: fixture.uploads.path)
         let server = try await RunningServer.start(
             configuration,
             loadSession: PipelineServer.sessionLoader(path: try fixture.pipeline(gate: gateName), overrides: [], maxPixels: 1_000_000,
@@ -260,7 +257,7 @@ import VisPipeline
         #expect(metrics.value("vispipe_admission_rejections_total", ["reason": "queue_full"]) == Double(requests - 3))
         #expect(metrics.value("vispipe_queue_depth") == 0 && metrics.value("vispipe_runs_in_flight") == 0)
         await server.stop()
-        #expect(Self.leftoverUploads().isEmpty)
+        #expect(fixture.leftoverUploads().isEmpty)
     }
 
     @Test func slowRunTimesOutWith504AndFreesItsSlot() async throws {
@@ -269,7 +266,7 @@ import VisPipeline
         let gateName = "timeout-\(UUID().uuidString)"
         let gate = Gates.make(gateName)
         let server = try await RunningServer.start(
-            ServeConfiguration(concurrency: 1, queueLimit: 4, timeout: .milliseconds(300)),
+            ServeConfiguration(concurrency: 1, queueLimit: 4, timeout: .milliseconds(300), uploadDirectory: fixture.uploads.path),
             loadSession: PipelineServer.sessionLoader(path: try fixture.pipeline(gate: gateName), overrides: [], maxPixels: 1_000_000,
                                                       registry: GateStage.registry))
         try await server.waitUntilReady()
@@ -290,7 +287,7 @@ import VisPipeline
         let metrics = try PrometheusTextParser(try await server.get("/metrics").text)
         #expect((metrics.value("vispipe_pipeline_failures_total", ["stage": "-", "code": "timeout"]) ?? 0) >= 2)
         await server.stop()
-        #expect(Self.leftoverUploads().isEmpty)
+        #expect(fixture.leftoverUploads().isEmpty)
     }
 }
 

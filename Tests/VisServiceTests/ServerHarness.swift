@@ -15,6 +15,7 @@ struct ServiceFixture {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("vispipe-serve-test-\(UUID().uuidString)")
         let model = folder.appendingPathComponent("model")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: uploads, withIntermediateDirectories: true)
         let fixture = fixturesDirectory.appendingPathComponent("models/detr/timm_basic")
         for file in ["config.json", "model.safetensors"] {
             try FileManager.default.copyItem(at: fixture.appendingPathComponent(file), to: model.appendingPathComponent(file))
@@ -46,6 +47,14 @@ struct ServiceFixture {
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Where the server under test writes its temporary upload copies.
+    var uploads: URL { folder.appendingPathComponent("uploads") }
+
+    /// Upload copies still present (there must be none once every request has finished).
+    func leftoverUploads() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? []
+    }
 
     /// A PNG of a colour gradient.
     static func png(width: Int, height: Int) throws -> Data {

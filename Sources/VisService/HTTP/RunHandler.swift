@@ -94,7 +94,7 @@ struct RunHandler: Sendable {
                      imageOutput: ExecutionPlan.Output?) async -> Result<Response, APIError> {
         let file: TemporaryImageFile
         do {
-            file = try TemporaryImageFile(bytes: upload.bytes)
+            file = try TemporaryImageFile(bytes: upload.bytes, directory: configuration.uploadDirectory)
         } catch {
             return .failure(APIError(.internalServerError, code: "temporary_file", message: "cannot store the upload: \(error)"))
         }

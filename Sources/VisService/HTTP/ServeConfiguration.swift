@@ -20,6 +20,8 @@ public struct ServeConfiguration: Sendable {
     public var timeout: Duration
     /// Seconds suggested to rejected clients in `Retry-After`.
     public var retryAfterSeconds: Int
+    /// Folder for the temporary copies of uploads (removed after each run).
+    public var uploadDirectory: String
 
     public static let defaultPort = 8080
     public static let defaultMaxBodyBytes = 32 * 1024 * 1024
@@ -32,9 +34,10 @@ public struct ServeConfiguration: Sendable {
                 maxPixels: Int = ServeConfiguration.defaultMaxPixels,
                 concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
                 queueLimit: Int = ServeConfiguration.defaultQueueLimit,
-                timeout: Duration = ServeConfiguration.defaultTimeout, retryAfterSeconds: Int = 1) {
+                timeout: Duration = ServeConfiguration.defaultTimeout, retryAfterSeconds: Int = 1,
+                uploadDirectory: String = NSTemporaryDirectory()) {
         self.host = host; self.port = port; self.maxBodyBytes = maxBodyBytes; self.maxPixels = maxPixels
         self.concurrency = concurrency; self.queueLimit = queueLimit; self.timeout = timeout
-        self.retryAfterSeconds = retryAfterSeconds
+        self.retryAfterSeconds = retryAfterSeconds; self.uploadDirectory = uploadDirectory
     }
 }

@@ -5,10 +5,10 @@ import Foundation
 struct TemporaryImageFile: Sendable {
     let path: String
 
-    /// Writes `bytes` to a new file in the system temporary folder (mode 0600).
-    init<Bytes: Collection<UInt8>>(bytes: Bytes) throws {
+    /// Writes `bytes` to a new file in `directory` (mode 0600).
+    init<Bytes: Collection<UInt8>>(bytes: Bytes, directory: String) throws {
         let name = "vispipe-serve-\(UUID().uuidString).img"
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent(name)
+        path = (directory as NSString).appendingPathComponent(name)
         let data = Data(bytes)
         guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
