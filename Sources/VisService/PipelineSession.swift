@@ -1,42 +1,41 @@
 import Foundation
 import VisPipeline
 
-/// One loaded pipeline shared by long-running services (the watch-folder daemon and the HTTP
-/// service): the pipeline file is validated once, its models are loaded once into one `ModelCache`,
-/// and every image goes through the same `PipelineExecutor`.
+/// One loaded pipeline, ready to process images: the validated plan, one model cache and one
+/// executor (models are loaded once, when the session is created). The watch daemon and the HTTP
+/// service share a session when they run in one process.
 public final class PipelineSession: Sendable {
-    /// The execution plan of the loaded pipeline (its `hash` identifies the pipeline's canonical JSON).
+    /// The executable plan (stages, parameters, wiring, outputs).
     public let plan: ExecutionPlan
-    /// Loaded models and other shared values, created once per key.
+    /// The loaded models and other shared values.
     public let modelCache: ModelCache
-    /// Runs one item through the graph.
-    public let executor: PipelineExecutor
-    /// Warnings the validator reported (the pipeline still runs).
-    public let warnings: [String]
+    /// Non-fatal problems found while validating the pipeline file.
+    public let warnings: [ValidationIssue]
+    private let executor: PipelineExecutor
 
-    /// Loads and validates the pipeline at `path` (with `--set key=value` `overrides`) and prepares its stages.
+    /// SHA-256 (hex) of the pipeline's canonical JSON after overrides.
+    public var hash: String { plan.hash }
+
+    /// Loads and validates the pipeline file at `path` with `--set` `overrides`, then prepares every
+    /// stage (this loads the models, so it can take a while).
     ///
-    /// - Throws: `PipelineLoadError` when the file does not load or validate; `ExecutorSetupError`
-    ///   when a stage cannot be prepared (a model that does not load, for instance).
+    /// - Throws: `PipelineLoadError` for an invalid pipeline, `ExecutorSetupError` when a stage
+    ///   cannot be prepared (a model folder that does not load, say).
     public init(path: String, overrides: [String] = [], registry: StageRegistry = BuiltinStages.registry,
                 modelCache: ModelCache = ModelCache()) throws {
         let validated = try PipelineLoader.load(path: path, overrides: overrides, registry: registry)
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let plan = ExecutionPlan(validated: validated, name: name)
+        self.executor = try PipelineExecutor(plan: plan, context: modelCache)
         self.plan = plan
         self.modelCache = modelCache
-        self.executor = try PipelineExecutor(plan: plan, context: modelCache)
-        self.warnings = validated.warnings.map { "\($0)" }
+        self.warnings = validated.warnings
     }
 
-    /// The pipeline's identity (SHA-256 hex of its canonical JSON).
-    public var hash: String { plan.hash }
-
-    /// Runs one image file through the graph. `file` is the absolute path, `relativePath` the name the
-    /// results use; `relative_path` is passed only when the pipeline declares that input.
+    /// Runs one image file through the pipeline. Never throws: failures are in the outcome.
     public func process(file: String, relativePath: String) async -> ItemOutcome {
         var inputs: [String: PipelineValue] = [ExecutionPlan.fileInput: .text(file)]
-        if plan.inputs[ExecutionPlan.relativePathInput] == .text {
+        if plan.inputs[ExecutionPlan.relativePathInput] != nil {
             inputs[ExecutionPlan.relativePathInput] = .text(relativePath)
         }
         return await executor.run(inputs)

@@ -1,32 +1,32 @@
 import VisFiles
 /// Builds compact JSON text with keys in the order written (results lines read best with `path`
 /// first) and numbers in their shortest round-trip form. Non-finite numbers become `null`.
-struct JSONText {
-    private(set) var text = ""
+public struct JSONText: Sendable {
+    public private(set) var text = ""
     private var needsComma: [Bool] = [false]
 
-    init() {}
+    public init() {}
 
-    mutating func beginObject() { separate(); text += "{"; needsComma.append(false) }
-    mutating func endObject() { needsComma.removeLast(); text += "}" }
-    mutating func beginArray() { separate(); text += "["; needsComma.append(false) }
-    mutating func endArray() { needsComma.removeLast(); text += "]" }
+    public mutating func beginObject() { separate(); text += "{"; needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); text += "}" }
+    public mutating func beginArray() { separate(); text += "["; needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); text += "]" }
 
     /// Writes `"key":`; the next value written belongs to it.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         separate()
         text += Self.quoted(name) + ":"
         needsComma[needsComma.count - 1] = false
     }
 
-    mutating func string(_ value: String) { separate(); text += Self.quoted(value) }
-    mutating func number(_ value: Double) { separate(); text += Self.format(value) }
-    mutating func number(_ value: Float) { separate(); text += value.isFinite ? Self.trimmed(value.description) : "null" }
-    mutating func integer(_ value: Int) { separate(); text += String(value) }
-    mutating func bool(_ value: Bool) { separate(); text += value ? "true" : "false" }
-    mutating func null() { separate(); text += "null" }
+    public mutating func string(_ value: String) { separate(); text += Self.quoted(value) }
+    public mutating func number(_ value: Double) { separate(); text += Self.format(value) }
+    public mutating func number(_ value: Float) { separate(); text += value.isFinite ? Self.trimmed(value.description) : "null" }
+    public mutating func integer(_ value: Int) { separate(); text += String(value) }
+    public mutating func bool(_ value: Bool) { separate(); text += value ? "true" : "false" }
+    public mutating func null() { separate(); text += "null" }
     /// Inserts already-encoded JSON.
-    mutating func raw(_ json: String) { separate(); text += json }
+    public mutating func raw(_ json: String) { separate(); text += json }
 
     private mutating func separate() {
         if needsComma[needsComma.count - 1] { text += "," }

@@ -1,0 +1,98 @@
+// `vispipe serve` as a process: argument and pipeline errors exit 2; a real server on an ephemeral
+// port answers, and SIGTERM stops it with status 0.
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VisImage
+
+@Suite struct ServeCommandTests {
+    @Test func invalidPipelineOrArgumentsExit2() throws {
+        let missing = try runVispipe(["serve", "/nonexistent/pipeline.json"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("invalid pipeline"))
+        let pipeline = fixturesDirectory.appendingPathComponent("models/detr/timm_basic/config.json").path
+        #expect(try runVispipe(["serve", pipeline, "--concurrency", "0"]).status == 2)
+        #expect(try runVispipe(["serve", pipeline, "--port", "70000"]).status == 2)
+    }
+
+    @Test func servesAndStopsOnSIGTERM() async throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vispipe-serve-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let model = fixturesDirectory.appendingPathComponent("models/detr/timm_basic").path
+        let pipeline = root.appendingPathComponent("pipeline.json")
+        try Data("""
+            {"version": 1, "inputs": {"file": "text", "relative_path": "text"},
+             "stages": [
+               {"name": "decode", "type": "decode", "inputs": {"file": "$inputs.file", "relative_path": "$inputs.relative_path"}},
+               {"name": "detector", "type": "detr", "params": {"model": "\(model)", "threshold": 0.0, "top_k": 2},
+                "inputs": {"image": "$decode.image"}}
+             ],
+             "outputs": {"detections": "$detector.detections"}}
+            """.utf8).write(to: pipeline)
+
+        let process = Process()
+        process.executableURL = vispipeBinary()
+        process.arguments = ["serve", pipeline.path, "--port", "0", "--concurrency", "1"]
+        let stderr = Pipe()
+        let log = LogBuffer()
+        stderr.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
+        process.standardError = stderr
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        // The bound port is in the "listening on HOST:PORT" log line.
+        var port: Int?
+        let deadline = Date().addingTimeInterval(60)
+        while port == nil, process.isRunning, Date() < deadline {
+            if let range = log.text.range(of: #"listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                port = Int(log.text[range].split(separator: ":").last ?? "")
+            } else {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let bound = try #require(port, "no listening line in: \(log.text)")
+        let session = URLSession(configuration: .ephemeral)
+        func status(_ path: String, body: Data? = nil) async throws -> Int {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(bound)\(path)")!)
+            if let body { request.httpMethod = "POST"; request.httpBody = body }
+            let (_, response) = try await session.data(for: request)
+            return (response as? HTTPURLResponse)?.statusCode ?? -1
+        }
+        #expect(try await status("/healthz/live") == 200)
+        var ready = try await status("/healthz/ready")
+        while ready != 200, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            ready = try await status("/healthz/ready")
+        }
+        #expect(ready == 200)
+        let png = try ImageEncoder.pngData(RGBImage(width: 24, height: 20, fill: RGBColor(30, 160, 90)))
+        #expect(try await status("/v1/run", body: png) == 200)
+
+        kill(process.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < stopDeadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!process.isRunning, "still running 20 s after SIGTERM")
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(log.text.contains("POST /v1/run 200"), "access log: \(log.text)")
+    }
+
+    private func vispipeBinary() -> URL {
+        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("vispipe")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/vispipe")
+    }
+}
+
+/// Collects a child process's stderr as it arrives.
+private final class LogBuffer: @unchecked Sendable {
+    // @unchecked: `data` changes only under `lock`.
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+}
