@@ -46,6 +46,7 @@ bench: deps
 	.build/release/vispipe-bench --anchor .build/bench/torch_micro.jsonl
 	$(PYTHON) Tools/bench/detr_bench.py
 	python3 Tools/bench/runner_bench.py
+	python3 Tools/bench/serve_load.py --duration 60 --clients 32
 
 clean:
 	rm -rf .build

@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
             Endpoints: POST /v1/run (body: image bytes or multipart/form-data; ?annotate=1 returns \
             the annotated image as PNG), GET /v1/pipeline, GET /healthz/live, GET /healthz/ready \
             (200 once the models are loaded), GET /metrics (Prometheus). Listens on 127.0.0.1 \
-            unless --host says otherwise; stops on SIGTERM/SIGINT. See Docs/http-service.md.
+            unless --host says otherwise; stops on SIGTERM/SIGINT. See Docs/http-service.md. \
+            With --watch (and --inbox, --out, … as for `vispipe watch`), the same process also runs \
+            the watch-folder daemon, sharing the loaded models.
             Exit status: 0 after a clean shutdown, 2 invalid pipeline or arguments, 1 other failures.
             """
     )
@@ -45,7 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: stage.param=value (repeatable).", valueName: "k=v"))
     var overrides: [String] = []
 
+    @Flag(name: .long, help: "Also run the watch-folder daemon (options below), sharing the loaded models.")
+    var watch = false
+
+    @OptionGroup(title: "Watch folder (with --watch)")
+    var watchArguments: WatchArguments
+
     func validate() throws {
+        if watch { try watchArguments.requireFolders() }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, found \(port)") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be at least 1, found \(maxBodyBytes)") }
         if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1, found \(maxPixels)") }
@@ -67,9 +76,22 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServeConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxPixels: maxPixels,
                                                concurrency: concurrency, queueLimit: queue,
                                                timeout: .milliseconds(Int64((timeout * 1000).rounded())))
-        let server = PipelineServer(configuration: configuration, logger: logger,
-                                    loadSession: PipelineServer.sessionLoader(path: pipeline, overrides: overrides,
-                                                                              maxPixels: maxPixels))
+        let loader = PipelineServer.sessionLoader(path: pipeline, overrides: overrides, maxPixels: maxPixels)
+        if watch {
+            // One session (one copy of the models) for both services; it is loaded before listening,
+            // since the daemon needs it from its first file.
+            let options = try watchArguments.options()
+            let session: PipelineSession
+            do { session = try await loader() } catch { throw CLIFailure("cannot prepare pipeline \(pipeline): \(error)") }
+            let server = PipelineServer(configuration: configuration, logger: logger, loadSession: { session })
+            do {
+                try await WatchDaemon(session: session, options: options).runUntilSignalled(alongside: [server.makeService()])
+            } catch {
+                throw CLIFailure("serve --watch: \(error)")
+            }
+            return
+        }
+        let server = PipelineServer(configuration: configuration, logger: logger, loadSession: loader)
         do {
             try await server.run(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {

@@ -5,8 +5,9 @@ extension WatchDaemon {
     /// Runs the daemon in a `ServiceGroup` that turns SIGTERM and SIGINT into a graceful shutdown
     /// bounded by `options.stopTimeoutSeconds`: most of it for the graceful part (finishing the image
     /// in flight), the rest for cancelling what still runs. Returns when the daemon has stopped.
-    public func runUntilSignalled() async throws {
-        var configuration = ServiceGroupConfiguration(services: [self], gracefulShutdownSignals: [.sigterm, .sigint],
+    /// `others` run in the same group and stop with it (`vispipe serve --watch` adds the HTTP server).
+    public func runUntilSignalled(alongside others: [any Service] = []) async throws {
+        var configuration = ServiceGroupConfiguration(services: [self] + others, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(options.stopTimeoutSeconds * 0.8)
         configuration.maximumCancellationDuration = .seconds(options.stopTimeoutSeconds * 0.2)
