@@ -1,8 +1,8 @@
 import VisTensor
 
-/// `x += y` over equal shapes, optionally followed by ReLU in the same pass (a residual
-/// connection). Runs on contiguous chunks in parallel; no allocation.
-func addInPlace(_ x: inout Tensor, _ y: Tensor, thenReLU relu: Bool = false, op: String) throws(TensorError) {
+/// `x += y` over equal shapes (position embeddings added to queries and keys). Runs on contiguous
+/// chunks in parallel; no allocation. (Residual add + ReLU is fused into convolutions instead.)
+func addInPlace(_ x: inout Tensor, _ y: Tensor, op: String) throws(TensorError) {
     guard x.shape == y.shape else {
         throw .shapeMismatch(op: op, detail: "cannot add \(y.shape) to \(x.shape)")
     }
@@ -15,11 +15,7 @@ func addInPlace(_ x: inout Tensor, _ y: Tensor, thenReLU relu: Bool = false, op:
             // At least 8 chunks per thread: a smaller sum is not worth a fork/join.
             Parallelism.forEach(chunks, minimumPerThread: 8) { index in
                 let start = index * chunk, end = min(count, start + chunk)
-                if relu {
-                    for i in start..<end { let v = t[i] + s[i]; t[i] = v < 0 ? 0 : v }
-                } else {
-                    for i in start..<end { t[i] += s[i] }
-                }
+                for i in start..<end { t[i] += s[i] }
             }
         }
     }
