@@ -82,6 +82,10 @@ def main():
         "many": random_case(rng, list(range(100, 118)), [1, 2, 5, 6, 11], 8, 0.05, 0.15),
     }
     cases["empty_results"] = (cases["mixed"][0], [])
+    # Only large objects: pycocotools reports -1 for the small and medium statistics.
+    large_gt = dict(cases["many"][0])
+    large_gt["annotations"] = [a for a in large_gt["annotations"] if a["area"] > 96 ** 2]
+    cases["large_only"] = (large_gt, cases["many"][1])
     expected = {}
     for name, (gt, results) in cases.items():
         with open(os.path.join(HERE, f"case_{name}_gt.json"), "w") as f:

@@ -5,7 +5,7 @@ import Testing
 /// COCO bbox evaluation against pycocotools' COCOeval stats (Fixtures/eval/generate_coco_eval_fixtures.py).
 struct CocoEvaluationTests {
     static let folder = fixturesDirectory.appendingPathComponent("eval")
-    static let cases = ["mixed", "crowded", "many", "empty_results"]
+    static let cases = ["mixed", "crowded", "many", "empty_results", "large_only"]
 
     static func expectedStats() throws -> [String: [Double]] {
         let data = try Data(contentsOf: folder.appendingPathComponent("expected.json"))
