@@ -9,7 +9,7 @@ struct VispipeCommand: AsyncParsableCommand {
         abstract: "Run attention-based vision models as a dataflow graph over folders of images.",
         version: VispipeVersion.string,
         subcommands: [RunCommand.self, ValidateCommand.self, StagesCommand.self, ForwardCommand.self,
-                      WatchCommand.self, ServeCommand.self, SynthCommand.self]
+                      WatchCommand.self, ServeCommand.self, SynthCommand.self, EvalCommand.self]
     )
 
     /// Parses and runs, with vispipe's exit statuses: 0 on success (and for `--help`/`--version`),
