@@ -80,10 +80,4 @@ import VisImage
         #expect(errors.contains("\"path\":\"broken.png\"") && errors.contains("\"stage\":\"decode\""))
     }
 
-    private func vispipeBinary() -> URL {
-        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("vispipe")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/vispipe")
-    }
 }

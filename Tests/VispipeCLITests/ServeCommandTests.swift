@@ -134,12 +134,6 @@ import VisImage
         #expect(result.status == 2 && result.stderr.contains("--inbox"))
     }
 
-    private func vispipeBinary() -> URL {
-        let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("vispipe")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/vispipe")
-    }
 }
 
 private struct CLITestFailure: Error, CustomStringConvertible {

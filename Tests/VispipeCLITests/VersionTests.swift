@@ -1,16 +1,18 @@
 import Foundation
 import Testing
 
-/// Runs the built `vispipe` binary (it sits beside the test bundle in the build folder).
+/// The built `vispipe` binary: beside the test bundle in the build folder, else `.build/debug`.
+func vispipeBinary() -> URL {
+    let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("vispipe")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/vispipe")
+}
+
+/// Runs the built `vispipe` binary with `arguments` and collects its output.
 func runVispipe(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let buildDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
-    var binary = buildDirectory.appendingPathComponent("vispipe")
-    if !FileManager.default.isExecutableFile(atPath: binary.path) {
-        binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/vispipe")
-    }
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = vispipeBinary()
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
