@@ -112,6 +112,10 @@ struct RunCommand: AsyncParsableCommand {
         } else if !quiet && logFormat == .text {
             print("\(summary.outputDirectory): \(summary.succeeded) succeeded, \(summary.failed) failed, "
                   + "\(summary.skipped) skipped, \(summary.notProcessed) not processed (\(summary.status.rawValue))")
+            if let detections = summary.cocoDetections {
+                print("  \(detections) detections in \(summary.outputDirectory)/coco_results.json")
+            }
+            if let annotated = summary.annotatedFolder { print("  annotated images in \(annotated)/") }
         }
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }

@@ -179,7 +179,9 @@ public struct BatchRunner: Sendable {
         snapshot.elapsed = ContinuousClock.now - processingStart
         progress.finished(snapshot, status: status.rawValue)
         return RunSummary(outputDirectory: outputFolder, status: status, total: stats.total,
-                          succeeded: stats.succeeded, failed: stats.failed, skipped: snapshot.skipped)
+                          succeeded: stats.succeeded, failed: stats.failed, skipped: snapshot.skipped,
+                          cocoDetections: detectionsOutput == nil ? nil : stats.cocoDetections,
+                          annotatedFolder: imageOutputs.isEmpty ? nil : layout.annotatedRoot)
     }
 
     /// Runs one image and commits its record: annotated images first, the record last.

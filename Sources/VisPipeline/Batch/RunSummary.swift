@@ -20,10 +20,16 @@ public struct RunSummary: Sendable, Equatable {
     public var skipped: Int
     /// Images without a committed result (after `--fail-fast` or an interruption).
     public var notProcessed: Int { total - succeeded - failed }
+    /// Detections written to `coco_results.json`; nil when the pipeline outputs no detections.
+    public var cocoDetections: Int?
+    /// The folder of annotated images; nil when the pipeline outputs no image.
+    public var annotatedFolder: String?
 
-    public init(outputDirectory: String, status: Status, total: Int, succeeded: Int, failed: Int, skipped: Int) {
+    public init(outputDirectory: String, status: Status, total: Int, succeeded: Int, failed: Int, skipped: Int,
+                cocoDetections: Int? = nil, annotatedFolder: String? = nil) {
         self.outputDirectory = outputDirectory; self.status = status
         self.total = total; self.succeeded = succeeded; self.failed = failed; self.skipped = skipped
+        self.cocoDetections = cocoDetections; self.annotatedFolder = annotatedFolder
     }
 
     /// The process exit status: 3 when an image failed, 2 when the inputs held no image, 1 when
