@@ -8,7 +8,7 @@ RELEASE      := $(SWIFT) build -c release $(NATIVE)
 PYTHON       ?= $(firstword $(wildcard ../venv/bin/python) python3)
 APT_PACKAGES := pkg-config libpng-dev libjpeg-dev libopenblas-dev
 
-.PHONY: all deps build release test bench clean
+.PHONY: all deps build release test demo bench clean
 
 all: build
 
@@ -36,6 +36,18 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The demo job: the bundled ShapesWorld detector over the 16 committed demo scenes, then COCO AP
+# against their bundled ground truth. Generates nothing at run time.
+DEMO_IMAGES := Fixtures/images/demo
+DEMO_OUT    := Outputs/demo
+demo: release
+	@echo "== vispipe demo: Pipelines/demo.json (Fixtures/models/shapes-detr) over $(DEMO_IMAGES) =="
+	.build/release/vispipe run Pipelines/demo.json $(DEMO_IMAGES) --out $(DEMO_OUT) --force \
+	    --coco-image-ids $(DEMO_IMAGES)/instances.json
+	@echo "== COCO bbox evaluation against $(DEMO_IMAGES)/instances.json =="
+	@.build/release/vispipe eval detections --gt $(DEMO_IMAGES)/instances.json --results $(DEMO_OUT)/coco_results.json
+	@echo "== Detections: $(DEMO_OUT)/results.jsonl; annotated images: $(DEMO_OUT)/annotated/ =="
 
 # Release-mode micro-benchmarks of the tensor layer beside raw sgemm and PyTorch (skipped with a
 # message when torch is not installed); figures go in Docs/benchmarks.md.
