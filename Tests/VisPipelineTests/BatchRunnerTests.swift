@@ -38,7 +38,8 @@ import VisImage
     @Test func badImagesAreRecordedAndTheRunGoesOn() async throws {
         let folder = mixedFolder(); defer { folder.remove() }
         let summary = try await BatchRunner(plan: TestPlans.detection(), context: TestStageContext(), options: options(folder)).run()
-        #expect(summary == RunSummary(outputDirectory: folder.path + "/out", status: .complete, total: 9, succeeded: 4, failed: 5, skipped: 0))
+        #expect(summary == RunSummary(outputDirectory: folder.path + "/out", status: .complete, total: 9, succeeded: 4, failed: 5, skipped: 0,
+                                      cocoDetections: 4, annotatedFolder: folder.path + "/out/annotated"))
         #expect(summary.exitStatus == 3)
 
         let results = parsedLines(folder.lines("out/results.jsonl"))
@@ -184,7 +185,8 @@ import VisImage
         folder.writeImage("out/annotated/y/9.png", seed: 200)
 
         let resumed = try await BatchRunner(plan: TestPlans.detection(), context: TestStageContext(), options: options(folder) { $0.resume = true }).run()
-        #expect(resumed == RunSummary(outputDirectory: folder.path + "/out", status: .complete, total: 12, succeeded: 12, failed: 0, skipped: 5))
+        #expect(resumed == RunSummary(outputDirectory: folder.path + "/out", status: .complete, total: 12, succeeded: 12, failed: 0, skipped: 5,
+                                      cocoDetections: 12, annotatedFolder: folder.path + "/out/annotated"))
         #expect(resumed.exitStatus == 0)
         let paths = parsedLines(folder.lines("out/results.jsonl")).map { $0?["path"] as? String ?? "" }
         #expect(paths == (0..<12).map { "\($0 < 6 ? "x" : "y")/\($0).png" }.sorted())
