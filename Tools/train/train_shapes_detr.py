@@ -223,6 +223,8 @@ def decoder_states_from_features(model, features):
 def detr(args):
     torch.manual_seed(args.seed)
     model = build_detr(args.work, args.attention_scale)
+    if args.init_from:  # e.g. a frozen-backbone run's detr-best.pt, to fine-tune everything together
+        model.load_state_dict(torch.load(args.init_from, weights_only=False)["model"])
     work = Path(args.work)
     train = shapes_data.ShapesSplit(work / "train", sm.IMAGE_SIZE)
     validation = shapes_data.ShapesSplit(work / "val", sm.IMAGE_SIZE)
@@ -288,6 +290,7 @@ def main():
     parser.add_argument("--lr", type=float, help="peak learning rate (pretrain 1e-3, detr 2e-4)")
     parser.add_argument("--backbone-lr-factor", type=float, default=0.5)
     parser.add_argument("--location-prior", type=float, default=1.0)
+    parser.add_argument("--init-from", help="detr: start from this checkpoint's weights (e.g. <work>/detr-best.pt)")
     parser.add_argument("--freeze-backbone", action="store_true",
                         help="keep the pretrained backbone fixed (its features are computed once)")
     parser.add_argument("--attention-scale", type=float, default=7.0,
