@@ -44,16 +44,21 @@ import VisImage
         let png = try ImageEncoder.pngData(RGBImage(width: 24, height: 20, fill: RGBColor(30, 160, 90)))
         #expect(try await status("/v1/run", body: png) == 200)
 
+        try await stopWithSIGTERM(process)
+        #expect(log.text.contains("POST /v1/run 200"), "access log: \(log.text)")
+    }
+
+    /// A decode -> DETR (tiny fixture) pipeline in `root`.
+    /// Sends SIGTERM and expects a clean exit (status 0) within 20 s.
+    private func stopWithSIGTERM(_ process: Process) async throws {
         kill(process.processIdentifier, SIGTERM)
         let stopDeadline = Date().addingTimeInterval(20)
         while process.isRunning, Date() < stopDeadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!process.isRunning, "still running 20 s after SIGTERM")
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        #expect(log.text.contains("POST /v1/run 200"), "access log: \(log.text)")
     }
 
-    /// A decode -> DETR (tiny fixture) pipeline in `root`.
     private func writePipeline(in root: URL) throws -> URL {
         let model = fixturesDirectory.appendingPathComponent("models/detr/timm_basic").path
         let pipeline = root.appendingPathComponent("pipeline.json")
@@ -120,12 +125,7 @@ import VisImage
         let (_, response) = try await URLSession(configuration: .ephemeral).data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
 
-        kill(process.processIdentifier, SIGTERM)
-        let stopDeadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < stopDeadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(!process.isRunning, "still running 20 s after SIGTERM")
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        try await stopWithSIGTERM(process)
     }
 
     @Test func watchOptionsNeedTheirFolders() throws {
