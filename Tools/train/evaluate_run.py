@@ -20,12 +20,14 @@ from pycocotools.cocoeval import COCOeval
 NAMES = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
 
 
-def pycocotools_stats(gt_path, results_path):
+def pycocotools_stats(gt_path, results):
+    """pycocotools' twelve bbox numbers for a results list; all 0 when there are no results
+    (pycocotools' loadRes refuses an empty list)."""
+    if not results:
+        return {name: 0.0 for name in NAMES}
     with contextlib.redirect_stdout(io.StringIO()):
         ground_truth = COCO(str(gt_path))
-        results = json.loads(Path(results_path).read_text())
-        detections = ground_truth.loadRes(results) if results else COCO()
-        evaluation = COCOeval(ground_truth, detections, "bbox")
+        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), "bbox")
         evaluation.evaluate()
         evaluation.accumulate()
         evaluation.summarize()
@@ -40,7 +42,7 @@ def main():
     parser.add_argument("--json", type=Path, help="also write both sets of numbers here")
     args = parser.parse_args()
     results = args.out_dir / "coco_results.json"
-    reference = pycocotools_stats(args.gt, results)
+    reference = pycocotools_stats(args.gt, json.loads(results.read_text()))
     printed = subprocess.run([args.vispipe, "eval", "detections", "--gt", str(args.gt), "--results", str(results), "--json"],
                              check=True, capture_output=True, text=True).stdout
     ours = json.loads(printed)

@@ -135,14 +135,19 @@ def query_cell_centres(grid=GRID):
     return torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=-1)
 
 
+@torch.no_grad()
+def grid_position_embeddings(model, grid=GRID):
+    """(g*g, d) DETR's sine position embedding of each feature cell, row-major like the flattened map."""
+    mask = torch.ones(1, grid, grid, dtype=torch.bool)
+    positions = model.model.position_embedding(shape=torch.Size([1, model.config.d_model, grid, grid]),
+                                               device="cpu", dtype=torch.float32, mask=mask)
+    return positions.flatten(2).transpose(1, 2)[0]
+
+
 def initialise_grid_queries(model, grid=GRID):
     """Sets query i's position embedding to the sine position embedding of feature cell i."""
-    embedding = model.model.position_embedding
-    d_model = model.config.d_model
     with torch.no_grad():
-        mask = torch.ones(1, grid, grid, dtype=torch.bool)
-        positions = embedding(shape=torch.Size([1, d_model, grid, grid]), device="cpu", dtype=torch.float32, mask=mask)
-        model.model.query_position_embeddings.weight.copy_(positions.flatten(2).transpose(1, 2)[0])
+        model.model.query_position_embeddings.weight.copy_(grid_position_embeddings(model, grid))
 
 
 def initialise_positional_cross_attention(model, scale, grid=GRID):
@@ -160,11 +165,8 @@ def initialise_positional_cross_attention(model, scale, grid=GRID):
     of this."""
     d_model = model.config.d_model
     head_size = d_model // model.config.decoder_attention_heads
-    embedding = model.model.position_embedding
     with torch.no_grad():
-        mask = torch.ones(1, grid, grid, dtype=torch.bool)
-        positions = embedding(shape=torch.Size([1, d_model, grid, grid]), device="cpu", dtype=torch.float32, mask=mask)
-        positions = positions.flatten(2).transpose(1, 2)[0]  # (g*g, d)
+        positions = grid_position_embeddings(model, grid)
         _, singular, varying = torch.linalg.svd(positions - positions.mean(0), full_matrices=False)
         directions = varying[:head_size][singular[:head_size] > singular[0] * 1e-3]
         complement = torch.eye(d_model) - directions.T @ directions

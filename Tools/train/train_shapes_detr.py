@@ -164,23 +164,10 @@ def predictions_to_coco(logits, boxes, infos, top_k=100):
 
 
 def coco_metrics(annotation_file, results):
-    import contextlib
-    import io
+    """pycocotools' twelve numbers, rounded for the log."""
+    from evaluate_run import pycocotools_stats
 
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        ground_truth = COCO(str(annotation_file))
-        detections = ground_truth.loadRes(results) if results else None
-        if detections is None:
-            return {"AP": 0.0, "AP50": 0.0, "AP75": 0.0}
-        evaluation = COCOeval(ground_truth, detections, "bbox")
-        evaluation.evaluate()
-        evaluation.accumulate()
-        evaluation.summarize()
-    names = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"]
-    return {name: round(float(value), 4) for name, value in zip(names, evaluation.stats)}
+    return {name: round(value, 4) for name, value in pycocotools_stats(annotation_file, results).items()}
 
 
 @torch.no_grad()
