@@ -209,10 +209,21 @@ def decoder_states_from_features(model, features):
 
 def detr(args):
     torch.manual_seed(args.seed)
-    model = build_detr(args.work, args.attention_scale)
-    if args.init_from:  # e.g. a frozen-backbone run's detr-best.pt, to fine-tune everything together
-        model.load_state_dict(torch.load(args.init_from, weights_only=False)["model"])
     work = Path(args.work)
+    model = build_detr(work, args.attention_scale)
+    if args.dense_weight > 0:
+        # The pretraining head stays on the backbone's feature map and keeps its dense loss, so the
+        # backbone keeps the centres and boxes it learned while DETR's gradients fine-tune it.
+        if args.freeze_backbone:
+            raise SystemExit("--dense-weight needs a trainable backbone (drop --freeze-backbone)")
+        dense = sm.DenseShapesNet()
+        dense.load_state_dict(torch.load(work / "pretrain.pt", weights_only=False)["model"])
+        model.dense_head = dense.head
+    if args.init_from:  # e.g. a frozen-backbone run's detr-best.pt, to fine-tune everything together
+        state = torch.load(args.init_from, weights_only=False)["model"]
+        result = model.load_state_dict(state, strict=False)
+        if result.unexpected_keys or any(not key.startswith("dense_head.") for key in result.missing_keys):
+            raise SystemExit(f"--init-from: missing {result.missing_keys}, unexpected {result.unexpected_keys}")
     train = shapes_data.ShapesSplit(work / "train", sm.IMAGE_SIZE)
     validation = shapes_data.ShapesSplit(work / "val", sm.IMAGE_SIZE)
     matcher = sm.LocationPriorMatcher(prior=args.location_prior)
@@ -227,11 +238,19 @@ def detr(args):
                                            [(train.boxes[i], train.labels[i]) for i in np.sort(indices)])
 
     def loss_of_batch(inputs, targets):
+        total, parts = 0.0, None
         if args.freeze_backbone:
             states = decoder_states_from_features(model, inputs)
+        elif args.dense_weight > 0:
+            features = model.model.backbone.model(inputs).feature_maps[-1]
+            states = decoder_states_from_features(model, features)
+            out = model.dense_head(features)
+            heat, dense_boxes, weight = sm.dense_targets(targets)
+            count = len(sm.SHAPE_KINDS)
+            total = args.dense_weight * (sm.centre_focal_loss(out[:, :count], heat)
+                                         + sm.dense_box_loss(out[:, count:].sigmoid(), dense_boxes, weight))
         else:
             states = model.model(pixel_values=inputs).intermediate_hidden_states
-        total, parts = 0.0, None
         for hidden in states:  # every decoder layer (auxiliary loss); the last is the output
             logits = model.class_labels_classifier(hidden)
             boxes = model.bbox_predictor(hidden).sigmoid()
@@ -253,7 +272,8 @@ def export(args):
 
     model = DetrForObjectDetection(sm.detr_config())
     best = torch.load(Path(args.work) / "detr-best.pt", weights_only=False)
-    model.load_state_dict(best["model"])
+    # a run with --dense-weight also saved its pretraining head, which is not part of the detector
+    model.load_state_dict({key: value for key, value in best["model"].items() if not key.startswith("dense_head.")})
     model.config.auxiliary_loss = False
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -278,6 +298,8 @@ def main():
     parser.add_argument("--backbone-lr-factor", type=float, default=0.5)
     parser.add_argument("--location-prior", type=float, default=1.0)
     parser.add_argument("--init-from", help="detr: start from this checkpoint's weights (e.g. <work>/detr-best.pt)")
+    parser.add_argument("--dense-weight", type=float, default=0.0,
+                        help="detr: keep the pretraining head's dense loss on the backbone at this weight")
     parser.add_argument("--freeze-backbone", action="store_true",
                         help="keep the pretrained backbone fixed (its features are computed once)")
     parser.add_argument("--attention-scale", type=float, default=7.0,
