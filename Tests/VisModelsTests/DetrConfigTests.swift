@@ -43,6 +43,12 @@ import Testing
         #expect(try Self.decode("{}").backbone == ResNetConfig.timmPreset("resnet50"))
     }
 
+    @Test func auxiliaryLossIsReadBecauseItChangesTheDecoder() throws {
+        #expect(try Self.decode("{}").auxiliaryLoss == false)
+        #expect(try Self.decode(#"{"auxiliary_loss": true}"#).auxiliaryLoss == true)
+        #expect(Self.refusedKey(#"{"auxiliary_loss": "yes"}"#)?.key == "auxiliary_loss")
+    }
+
     @Test func transformers5TimmBackboneConfig() throws {
         let config = try Self.decode("""
         {"backbone_config": {"model_type": "timm_backbone", "backbone": "resnet18", "output_stride": 16,

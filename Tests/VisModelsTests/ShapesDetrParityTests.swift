@@ -37,6 +37,9 @@ import VisWeights
 
         // The model on transformers' own inputs isolates the network from decoding.
         let model = try DetrModel.load(directory: Self.modelDirectory)
+        // Trained with auxiliary losses: this fixture is the one that checks the decoder's
+        // between-layer norm that transformers applies when the flag is set.
+        #expect(model.config.auxiliaryLoss)
         let output = try model.forward(pixelValues: pixelValues, pixelMask: try expected.tensor("pixel_mask"))
         let logitsError = DetrFixtures.relativeError(output.logits, try expected.tensor("logits"))
         let boxesError = DetrFixtures.relativeError(output.predBoxes, try expected.tensor("pred_boxes"))

@@ -274,7 +274,8 @@ def export(args):
     best = torch.load(Path(args.work) / "detr-best.pt", weights_only=False)
     # a run with --dense-weight also saved its pretraining head, which is not part of the detector
     model.load_state_dict({key: value for key, value in best["model"].items() if not key.startswith("dense_head.")})
-    model.config.auxiliary_loss = False
+    # auxiliary_loss stays true: in transformers it also makes the decoder apply its final layer norm
+    # between layers, so the model must be run as it was trained (vispipe follows the flag too).
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)

@@ -38,6 +38,10 @@ public struct DetrConfig: Sendable, Decodable {
     public var activationFunction: Activation
     /// The top-level `dilation` flag as written (the backbone's `outputStride` is what takes effect).
     public var dilation: Bool
+    /// `auxiliary_loss`. Not only a training switch: with it set, transformers' decoder applies its
+    /// final layer norm to every decoder layer's output before the next layer reads it (and once more
+    /// at the end), so eval-mode outputs differ. Hub checkpoints have it off.
+    public var auxiliaryLoss: Bool
     public var backbone: ResNetConfig
 
     /// The file name `DetrConfig.load(directory:)` reads.
@@ -47,7 +51,8 @@ public struct DetrConfig: Sendable, Decodable {
 
     public init(dModel: Int, encoderLayers: Int, decoderLayers: Int, encoderAttentionHeads: Int, decoderAttentionHeads: Int,
                 encoderFfnDim: Int, decoderFfnDim: Int, numQueries: Int, id2label: [Int: String],
-                activationFunction: Activation = .relu, dilation: Bool = false, backbone: ResNetConfig) {
+                activationFunction: Activation = .relu, dilation: Bool = false, auxiliaryLoss: Bool = false,
+                backbone: ResNetConfig) {
         self.dModel = dModel
         self.encoderLayers = encoderLayers
         self.decoderLayers = decoderLayers
@@ -59,6 +64,7 @@ public struct DetrConfig: Sendable, Decodable {
         self.id2label = id2label
         self.activationFunction = activationFunction
         self.dilation = dilation
+        self.auxiliaryLoss = auxiliaryLoss
         self.backbone = backbone
     }
 
@@ -103,6 +109,7 @@ public struct DetrConfig: Sendable, Decodable {
         numQueries = try root.int("num_queries", default: 100, minimum: 1)
         activationFunction = activation
         dilation = try root.bool("dilation", default: false)
+        auxiliaryLoss = try root.bool("auxiliary_loss", default: false)
         id2label = try DetrConfig.labels(root)
         backbone = try DetrConfig.backbone(root, dilation: dilation)
     }

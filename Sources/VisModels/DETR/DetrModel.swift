@@ -110,6 +110,11 @@ public final class DetrModel: Sendable {
                 for (index, layer) in decoderLayers.enumerated() {
                     stage = "decoder layer \(index)"
                     target = try layer(target, queryPosition: queryPosition, memory: memory, memoryKeys: memoryKeys, padding: padding)
+                    if config.auxiliaryLoss {
+                        // transformers feeds the normed intermediate output (kept for the auxiliary
+                        // losses) on to the next layer when auxiliary_loss is set (see DetrConfig).
+                        target = try decoderNorm(target)
+                    }
                 }
                 stageClock.mark(\.decoder, in: &timings)
                 stage = "heads"
