@@ -15,6 +15,8 @@ across sessions:
 DetrForObjectDetection around it (BatchNorm frozen with the learned statistics), trains with the
 location-prior matcher, evaluates COCO AP on the validation split every --eval-every steps and keeps the
 best checkpoint; `export` writes the best one with save_pretrained plus preprocessor_config.json.
+The shipped model ran `detr --freeze-backbone` first, then `detr --init-from <best> --dense-weight 1`
+(everything trained, the pretraining loss kept on the backbone); Docs/models.md has the exact chain.
 """
 import argparse
 import json
