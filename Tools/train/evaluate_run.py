@@ -21,13 +21,18 @@ NAMES = ["AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs
 
 
 def pycocotools_stats(gt_path, results):
-    """pycocotools' twelve bbox numbers for a results list; all 0 when there are no results
-    (pycocotools' loadRes refuses an empty list)."""
-    if not results:
-        return {name: 0.0 for name in NAMES}
+    """pycocotools' twelve bbox numbers for a results list (as Fixtures/eval/generate_coco_eval_fixtures.py
+    computes them: no results = a detection set without annotations, so areas without ground truth stay -1)."""
     with contextlib.redirect_stdout(io.StringIO()):
         ground_truth = COCO(str(gt_path))
-        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), "bbox")
+        if results:
+            detections = ground_truth.loadRes(results)
+        else:  # loadRes refuses an empty list
+            detections = COCO()
+            detections.dataset = {"images": ground_truth.dataset["images"],
+                                  "categories": ground_truth.dataset["categories"], "annotations": []}
+            detections.createIndex()
+        evaluation = COCOeval(ground_truth, detections, "bbox")
         evaluation.evaluate()
         evaluation.accumulate()
         evaluation.summarize()
