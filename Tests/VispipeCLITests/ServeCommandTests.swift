@@ -48,7 +48,6 @@ import VisImage
         #expect(log.text.contains("POST /v1/run 200"), "access log: \(log.text)")
     }
 
-    /// A decode -> DETR (tiny fixture) pipeline in `root`.
     /// Sends SIGTERM and expects a clean exit (status 0) within 20 s.
     private func stopWithSIGTERM(_ process: Process) async throws {
         kill(process.processIdentifier, SIGTERM)
@@ -59,6 +58,7 @@ import VisImage
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
+    /// A decode -> DETR (tiny fixture) pipeline in `root`.
     private func writePipeline(in root: URL) throws -> URL {
         let model = fixturesDirectory.appendingPathComponent("models/detr/timm_basic").path
         let pipeline = root.appendingPathComponent("pipeline.json")
