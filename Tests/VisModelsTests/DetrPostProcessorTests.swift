@@ -64,6 +64,37 @@ import VisWeights
         #expect(found[1].box == BoundingBox(xmin: 0, ymin: 50, xmax: 100, ymax: 100))
     }
 
+    @Test func labelsPerQueryOffersEachQuerysRunnersUp() throws {
+        let (_, output, sizes) = try Self.load()
+        let best = try DetrPostProcessor(id2label: [:], threshold: 0).detections(output, originalSizes: sizes)
+        let classes = output.logits.shape[2] - 1
+        let every = try DetrPostProcessor(id2label: [:], threshold: 0, labelsPerQuery: classes + 5).detections(output, originalSizes: sizes)
+        let two = try DetrPostProcessor(id2label: [:], threshold: 0, labelsPerQuery: 2).detections(output, originalSizes: sizes)
+        let probabilities = try softmax(output.logits, axis: -1).storage
+        let queries = output.logits.shape[1]
+        for b in 0..<2 {
+            #expect(every[b].count == queries * classes)
+            #expect(two[b].count == queries * 2)
+            for q in 0..<queries {
+                let offered = Array(every[b][(q * classes)..<((q + 1) * classes)])
+                // Query order, then the query's classes most probable first; its best is transformers' detection.
+                #expect(offered[0] == best[b][q])
+                #expect(Set(offered.map(\.labelID)) == Set(0..<classes))
+                #expect(offered.map(\.score) == offered.map(\.score).sorted(by: >))
+                #expect(offered.allSatisfy { $0.box == best[b][q].box })
+                for detection in offered {
+                    #expect(detection.score == probabilities[(b * queries + q) * (classes + 1) + detection.labelID])
+                }
+                #expect(Array(two[b][(q * 2)..<(q * 2 + 2)]) == Array(offered.prefix(2)))
+            }
+        }
+        // A threshold drops runners-up like any other detection; above 0.5 only best classes can pass.
+        let half = try DetrPostProcessor(id2label: [:], threshold: 0.5, labelsPerQuery: classes).detections(output, originalSizes: sizes)
+        #expect(half == (try DetrPostProcessor(id2label: [:], threshold: 0.5).detections(output, originalSizes: sizes)))
+        let topTwo = try DetrPostProcessor(id2label: [:], threshold: 0, topK: 4, labelsPerQuery: 2).detections(output, originalSizes: sizes)
+        #expect(topTwo.map { $0.map(\.score) } == two.map { Array($0.map(\.score).sorted(by: >).prefix(4)) })
+    }
+
     @Test func mismatchedOutputsAreRefused() throws {
         let (_, output, sizes) = try Self.load()
         let processor = DetrPostProcessor(id2label: [:])
@@ -74,6 +105,9 @@ import VisWeights
         #expect(throws: ModelError.self) { _ = try processor.detections(noClasses, originalSizes: sizes) }
         #expect(throws: ModelError.self) {
             _ = try DetrPostProcessor(id2label: [:], topK: -1).detections(output, originalSizes: sizes)
+        }
+        #expect(throws: ModelError.self) {
+            _ = try DetrPostProcessor(id2label: [:], labelsPerQuery: 0).detections(output, originalSizes: sizes)
         }
     }
 }

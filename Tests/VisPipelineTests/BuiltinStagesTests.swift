@@ -4,7 +4,7 @@ import Testing
 @Suite struct BuiltinStagesTests {
     @Test func registryHoldsEveryBuiltinStage() {
         let registry = BuiltinStages.registry
-        #expect(registry.descriptors.map(\.type) == ["decode", "detr", "draw_detections", "draw_mask", "filter_detections", "resize"])
+        #expect(registry.descriptors.map(\.type) == ["decode", "detr", "draw_detections", "draw_mask", "filter_detections", "nms", "resize"])
         #expect(registry.type(named: "detr")?.descriptor.parameter(named: "model")?.isRequired == true)
     }
 

@@ -30,16 +30,18 @@ import VisModels
         #expect(inputs.pixelValues.shape == [1, 3, 48, 64])
         let output = try model.forward(pixelValues: inputs.pixelValues, pixelMask: inputs.pixelMask)
 
-        for (threshold, topK) in [(0.0, 0), (0.0, 3), (0.4, 0)] {
+        for (threshold, topK, labelsPerQuery) in [(0.0, 0, 1), (0.0, 3, 1), (0.4, 0, 1), (0.0, 0, 2)] {
             let expected = try DetrPostProcessor(id2label: model.config.id2label, threshold: Float(threshold),
-                                                 topK: topK == 0 ? nil : topK)
+                                                 topK: topK == 0 ? nil : topK, labelsPerQuery: labelsPerQuery)
                 .detections(output, originalSizes: [(30, 40)])[0]
             let stage = try makeStage(DetrStage.self, ["model": .string(scratch.url.path), "threshold": .number(threshold),
-                                                       "top_k": .integer(topK)])
+                                                       "top_k": .integer(topK), "labels_per_query": .integer(labelsPerQuery)])
             let outputs = try await stage.process(["image": .image(ImageValue(image: image))])
             let detections = try #require(outputs["detections"]?.detectionList)
-            #expect(detections == expected, "threshold \(threshold), top_k \(topK)")
-            if threshold == 0 { #expect(detections.count == (topK == 0 ? model.config.numQueries : topK)) }
+            #expect(detections == expected, "threshold \(threshold), top_k \(topK), labels_per_query \(labelsPerQuery)")
+            if threshold == 0 {
+                #expect(detections.count == (topK == 0 ? model.config.numQueries * labelsPerQuery : topK))
+            }
         }
     }
 

@@ -13,6 +13,13 @@ import VisTensor
 /// Without `topK`, detections come in query order, like transformers' output. With `topK`, the
 /// `topK` highest-scoring kept detections are returned, highest first (queries with equal scores
 /// in query order).
+///
+/// `labelsPerQuery` above 1 departs from transformers on purpose: each query then offers its
+/// `labelsPerQuery` most probable classes, each as its own detection (with its own probability as
+/// score, same box), as Deformable DETR's post-processing does over query-class pairs. A query
+/// torn between two classes then also yields its second guess at a lower score, which COCO AP
+/// rewards; a score above 0.5 can only come from a query's best class, so it changes nothing at
+/// thresholds of 0.5 and above.
 public struct DetrPostProcessor: Sendable {
     /// Class names by id (`id2label` of the model config). Missing ids are named `LABEL_<id>`, as
     /// transformers names classes without a configured name.
@@ -21,11 +28,15 @@ public struct DetrPostProcessor: Sendable {
     public var threshold: Float
     /// At most this many detections per image, best first; `nil` keeps all, in query order.
     public var topK: Int?
+    /// How many of each query's most probable classes become detections (1: transformers' best
+    /// class only; values above the class count offer every class).
+    public var labelsPerQuery: Int
 
-    public init(id2label: [Int: String], threshold: Float = 0.5, topK: Int? = nil) {
+    public init(id2label: [Int: String], threshold: Float = 0.5, topK: Int? = nil, labelsPerQuery: Int = 1) {
         self.id2label = id2label
         self.threshold = threshold
         self.topK = topK
+        self.labelsPerQuery = labelsPerQuery
     }
 
     /// The name of class `id`.
@@ -35,7 +46,8 @@ public struct DetrPostProcessor: Sendable {
     /// preprocessing (boxes are scaled to it).
     ///
     /// - Throws: `ModelError.invalidInput` when the logits are not `[B, Q, C + 1]` with
-    ///   `C >= 1`, the boxes not `[B, Q, 4]`, `originalSizes` has not `B` entries, or `topK` is negative.
+    ///   `C >= 1`, the boxes not `[B, Q, 4]`, `originalSizes` has not `B` entries, `topK` is negative
+    ///   or `labelsPerQuery` is below 1.
     public func detections(_ output: DetrOutput, originalSizes: [(height: Int, width: Int)]) throws(ModelError) -> [[Detection]] {
         let logits = output.logits, boxes = output.predBoxes
         guard logits.rank == 3, logits.shape[2] >= 2, boxes.shape == [logits.shape[0], logits.shape[1], 4] else {
@@ -46,6 +58,9 @@ public struct DetrPostProcessor: Sendable {
             throw .invalidInput(operation: "DETR post-processing", detail: "\(originalSizes.count) original sizes for a batch of \(logits.shape[0])")
         }
         if let topK, topK < 0 { throw .invalidInput(operation: "DETR post-processing", detail: "topK must not be negative, found \(topK)") }
+        guard labelsPerQuery >= 1 else {
+            throw .invalidInput(operation: "DETR post-processing", detail: "labelsPerQuery must be at least 1, found \(labelsPerQuery)")
+        }
 
         let probabilities: Tensor
         do { probabilities = try softmax(logits, axis: -1) } catch {
@@ -55,25 +70,36 @@ public struct DetrPostProcessor: Sendable {
         return (0..<batch).map { b in
             let width = Float(originalSizes[b].width), height = Float(originalSizes[b].height)
             var kept: [Detection] = []
+            let classes = classesWithNoObject - 1
             for q in 0..<queries {
                 let row = (b * queries + q) * classesWithNoObject
-                var label = 0
-                var score = probabilities.storage[row]
-                for c in 1..<(classesWithNoObject - 1) where probabilities.storage[row + c] > score {
-                    score = probabilities.storage[row + c]
-                    label = c
-                }
-                guard score > threshold else { continue }
                 let box = (b * queries + q) * 4
                 let (cx, cy, w, h) = (boxes.storage[box], boxes.storage[box + 1], boxes.storage[box + 2], boxes.storage[box + 3])
-                kept.append(Detection(score: score, labelID: label, label: self.label(for: label),
-                                      box: BoundingBox(xmin: (cx - 0.5 * w) * width, ymin: (cy - 0.5 * h) * height,
-                                                       xmax: (cx + 0.5 * w) * width, ymax: (cy + 0.5 * h) * height)))
+                let pixels = BoundingBox(xmin: (cx - 0.5 * w) * width, ymin: (cy - 0.5 * h) * height,
+                                         xmax: (cx + 0.5 * w) * width, ymax: (cy + 0.5 * h) * height)
+                for label in Self.mostProbable(labelsPerQuery, of: probabilities.storage[row..<(row + classes)]) {
+                    let score = probabilities.storage[row + label]
+                    guard score > threshold else { break }
+                    kept.append(Detection(score: score, labelID: label, label: self.label(for: label), box: pixels))
+                }
             }
             guard let topK else { return kept }
             // Sorting indices keeps equal scores in query order.
             let order = kept.indices.sorted { kept[$0].score > kept[$1].score || (kept[$0].score == kept[$1].score && $0 < $1) }
             return order.prefix(topK).map { kept[$0] }
         }
+    }
+
+    /// The indices of the `count` highest probabilities, highest first; equal probabilities keep
+    /// the lower index first (so `count == 1` is `torch.max`'s first maximum).
+    static func mostProbable(_ count: Int, of probabilities: ArraySlice<Float>) -> [Int] {
+        let base = probabilities.startIndex
+        if count == 1 {
+            var best = base
+            for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
+            return [best - base]
+        }
+        let order = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
+        return order.prefix(count).map { $0 - base }
     }
 }

@@ -7,6 +7,7 @@ public enum BuiltinStages {
             ResizeStage.stageType,
             DetrStage.stageType,
             FilterDetectionsStage.stageType,
+            NonMaximumSuppressionStage.stageType,
             DrawDetectionsStage.stageType,
             DrawMaskStage.stageType,
         ]

@@ -9,7 +9,9 @@ import VisModels
 /// model and its processor are loaded once through the `StageContext`, keyed by the directory's
 /// resolved path, so every `detr` stage (and every image) of a run naming the same directory
 /// shares one copy. Each image is preprocessed, run as a batch of one and post-processed like
-/// transformers' `post_process_object_detection`; boxes are in the pixels of the input image.
+/// transformers' `post_process_object_detection` (with `labels_per_query` above 1, each query
+/// also offers its runner-up classes; see `DetrPostProcessor`); boxes are in the pixels of the
+/// input image.
 public struct DetrStage: Stage {
     /// What one model directory loads into, shared through the context.
     public struct LoadedModel: Sendable {
@@ -34,6 +36,8 @@ public struct DetrStage: Stage {
                           summary: "Keep detections whose score is strictly above this."),
             ParameterSpec("top_k", .integer(range: 0...10_000), default: .integer(0),
                           summary: "Keep at most this many detections, best first; 0 keeps all, in query order."),
+            ParameterSpec("labels_per_query", .integer(range: 1...1_000), default: .integer(1),
+                          summary: "Each query offers its this-many most probable classes as detections; 1 is transformers' best class only."),
         ])
 
     public static var stageType: StageType { StageType(descriptor, DetrStage.self) }
@@ -52,6 +56,7 @@ public struct DetrStage: Stage {
         let directory = try reader.string("model")
         let threshold = try reader.number("threshold")
         let topK = try reader.integer("top_k")
+        let labelsPerQuery = try reader.integer("labels_per_query")
         loaded = try context.shared(Self.cacheKey(modelDirectory: directory)) { () throws(BuiltinStageError) -> LoadedModel in
             do throws(ModelError) {
                 return LoadedModel(model: try DetrModel.load(directory: directory),
@@ -61,7 +66,7 @@ public struct DetrStage: Stage {
             }
         }
         postProcessor = DetrPostProcessor(id2label: loaded.model.config.id2label, threshold: Float(threshold),
-                                          topK: topK == 0 ? nil : topK)
+                                          topK: topK == 0 ? nil : topK, labelsPerQuery: labelsPerQuery)
     }
 
     /// Detections for one image, in its pixels.
