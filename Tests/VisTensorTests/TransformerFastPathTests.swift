@@ -100,12 +100,15 @@ import Testing
         // The bookkeeping behind withSerialBLAS, on a count of its own (the process-wide one is
         // shared with every suite running at the same time).
         var regions = SerialBLASRegionCount()
-        #expect(regions.enter(), "the first region makes OpenBLAS serial")
-        #expect(!regions.enter(), "a nested or overlapping region changes nothing")
-        #expect(!regions.leave(), "OpenBLAS stays serial while a region is running")
-        #expect(regions.leave(), "the last region to end restores OpenBLAS's threads")
+        let first = regions.enter(), nested = regions.enter()
+        let innerEnd = regions.leave(), outerEnd = regions.leave()
+        #expect(first, "the first region makes OpenBLAS serial")
+        #expect(!nested, "a nested or overlapping region changes nothing")
+        #expect(!innerEnd, "OpenBLAS stays serial while a region is running")
+        #expect(outerEnd, "the last region to end restores OpenBLAS's threads")
         #expect(regions.active == 0)
-        #expect(regions.enter(), "a later region makes OpenBLAS serial again")
+        let again = regions.enter()
+        #expect(again, "a later region makes OpenBLAS serial again")
     }
 
     /// `softmax(q kᵀ · scale + mask) v` in double precision, with padding and causal masking;
