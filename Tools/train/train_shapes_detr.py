@@ -273,7 +273,7 @@ def export(args):
     from transformers import DetrForObjectDetection
 
     model = DetrForObjectDetection(sm.detr_config())
-    best = torch.load(Path(args.work) / "detr-best.pt", weights_only=False)
+    best = torch.load(args.checkpoint or Path(args.work) / "detr-best.pt", weights_only=False)
     # a run with --dense-weight also saved its pretraining head, which is not part of the detector
     model.load_state_dict({key: value for key, value in best["model"].items() if not key.startswith("dense_head.")})
     # auxiliary_loss stays true: in transformers it also makes the decoder apply its final layer norm
@@ -287,7 +287,7 @@ def export(args):
         "image_processor_type": "DetrImageProcessor", "image_std": list(shapes_data.IMAGENET_STD),
         "resample": 2, "rescale_factor": 1 / 255, "size": {"height": sm.IMAGE_SIZE, "width": sm.IMAGE_SIZE}}
     (out / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2, sort_keys=True) + "\n")
-    log(f"exported step {best['step']} ({json.dumps(best['metrics'])}) to {out}")
+    log(f"exported step {best['step']} ({json.dumps(best.get('metrics', 'not evaluated'))}) to {out}")
 
 
 def main():
@@ -295,6 +295,7 @@ def main():
     parser.add_argument("phase", choices=["pretrain", "detr", "export"])
     parser.add_argument("--work", default="../shapes-work", help="data and checkpoints (outside the repository)")
     parser.add_argument("--out", default="Fixtures/models/shapes-detr", help="export folder")
+    parser.add_argument("--checkpoint", help="export: this checkpoint instead of <work>/detr-best.pt (e.g. <work>/detr.pt, the last step)")
     parser.add_argument("--steps", type=int, help="total steps of the phase (pretrain 2400, detr 4200)")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, help="peak learning rate (pretrain 1e-3, detr 2e-4)")
