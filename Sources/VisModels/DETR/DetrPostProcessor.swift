@@ -84,9 +84,7 @@ public struct DetrPostProcessor: Sendable {
                 }
             }
             guard let topK else { return kept }
-            // Sorting indices keeps equal scores in query order.
-            let order = kept.indices.sorted { kept[$0].score > kept[$1].score || (kept[$0].score == kept[$1].score && $0 < $1) }
-            return order.prefix(topK).map { kept[$0] }
+            return Array(kept.sortedByScore().prefix(topK))
         }
     }
 

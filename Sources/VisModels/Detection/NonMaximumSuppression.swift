@@ -19,12 +19,8 @@ public struct NonMaximumSuppression: Sendable {
 
     /// The detections that survive, highest score first.
     public func apply(_ detections: [Detection]) -> [Detection] {
-        let order = detections.indices.sorted {
-            detections[$0].score > detections[$1].score || (detections[$0].score == detections[$1].score && $0 < $1)
-        }
         var kept: [Detection] = []
-        for index in order {
-            let candidate = detections[index]
+        for candidate in detections.sortedByScore() {
             let overlapsBetter = kept.contains { better in
                 (!perLabel || better.labelID == candidate.labelID)
                     && Self.intersectionOverUnion(better.box, candidate.box) > iouThreshold

@@ -47,8 +47,7 @@ public struct FilterDetectionsStage: Stage {
             detection.score >= minScore && (labels?.contains(detection.label) ?? true)
         }
         guard let topK else { return kept }
-        let order = kept.indices.sorted { kept[$0].score > kept[$1].score || (kept[$0].score == kept[$1].score && $0 < $1) }
-        return order.prefix(topK).map { kept[$0] }
+        return Array(kept.sortedByScore().prefix(topK))
     }
 
     public func process(_ inputs: [String: PipelineValue]) async throws -> [String: PipelineValue] {
